@@ -1,0 +1,81 @@
+package org.tinymem.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.tinymem.data.Artifact;
+import org.tinymem.data.MathData;
+import org.tinymem.data.TinyMemData;
+import org.tinymem.data.TrainRow;
+import org.tinymem.model.Gpt;
+import org.tinymem.model.GptConfig;
+import org.tinymem.model.NextTokenLoss;
+import org.tinymem.model.TokenBatch;
+import org.tinymem.train.AdamW;
+import org.tinymem.train.Profile;
+import org.tinymem.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tinymem bench train}: median milliseconds per training step (a benchmark, not a test). */
+@Command(name = "bench", description = "Benchmarks: 'bench train' times training steps.")
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "what to time: train")
+    String what;
+
+    @Option(names = "--data", defaultValue = "math-mult", description = "math-add or math-mult (default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(names = "--layers", defaultValue = "4", description = "transformer blocks (default: ${DEFAULT-VALUE})")
+    int layers;
+
+    @Option(names = "--batch", defaultValue = "128", description = "rows per step (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "10", description = "timed steps (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "untimed steps first (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Override
+    public Integer call() {
+        if (!what.equals("train")) throw new IllegalArgumentException("unknown benchmark '" + what + "': use train");
+        if (batch <= 0 || steps <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --steps must be positive");
+        var spec = new org.tinymem.experiment.RunSpec(data, Artifact.Kind.NOISE, layers, Profile.QUICK, 0);
+        TinyMemData tinyMem = MathData.build(Profile.QUICK.mathData(spec.operation(), Artifact.Kind.NOISE, 0));
+        List<int[]> rows = new java.util.ArrayList<>(tinyMem.train().stream().map(TrainRow::tokens).toList());
+        if (Boolean.getBoolean("bench.shuffle")) java.util.Collections.shuffle(rows, new java.util.Random(1));
+        TrainConfig config = Profile.QUICK.mathTraining(spec.operation(), Artifact.Kind.NOISE, 0);
+        double[] millis = new double[steps];
+        long tokensPerStep = 0;
+        try (NDManager manager = NDManager.newBaseManager();
+             Gpt model = Gpt.initialize(GptConfig.math(layers), 0, manager);
+             AdamW optimizer = AdamW.of(model.parameters(), manager, config)) {
+            for (int i = 0; i < warmup + steps; i++) {
+                List<int[]> batchRows = rows.subList((i * batch) % (rows.size() - batch), (i * batch) % (rows.size() - batch) + batch);
+                long started = System.nanoTime();
+                try (NDScope ignored = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray ids = TokenBatch.pack(manager, batchRows, model.padToken());
+                    tokensPerStep = ids.getShape().size();
+                    collector.backward(NextTokenLoss.mean(model, ids));
+                }
+                optimizer.step(config.learningRate());
+                if (i >= warmup) millis[i - warmup] = (System.nanoTime() - started) / 1e6;
+            }
+        }
+        Arrays.sort(millis);
+        double median = steps % 2 == 1 ? millis[steps / 2] : (millis[steps / 2 - 1] + millis[steps / 2]) / 2;
+        System.out.printf("bench train: data=%s layers=%d batch=%d tokens/step=%d threads=%s LD_PRELOAD=%s%n", data, layers,
+                batch, tokensPerStep, System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("LD_PRELOAD"));
+        System.out.printf("min %.1f ms, median %.1f ms, max %.1f ms over %d steps%n", millis[0], median, millis[steps - 1], steps);
+        System.out.printf("RESULT ms_per_step=%.1f tokens_per_s=%.0f%n", median, tokensPerStep / (median / 1000));
+        return 0;
+    }
+}

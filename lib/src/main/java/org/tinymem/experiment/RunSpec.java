@@ -1,0 +1,48 @@
+package org.tinymem.experiment;
+
+import com.google.gson.JsonObject;
+import org.tinymem.data.Artifact;
+import org.tinymem.data.MathTask;
+import org.tinymem.train.Profile;
+
+/**
+ * What a training run is: data, artifact, depth, profile and seed. Everything else (data sizes,
+ * optimizer, epochs) follows from the profile and is recorded in the provenance. Saved as
+ * {@code run.json}; a run directory only ever holds one spec, so re-running resumes the same run.
+ */
+public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile profile, long seed) {
+    public static final java.util.List<String> DATA = java.util.List.of("math-add", "math-mult");
+
+    public RunSpec {
+        if (!DATA.contains(data)) {
+            throw new IllegalArgumentException("unknown data '" + data + "': use one of " + String.join(", ", DATA));
+        }
+        if (layers <= 0) throw new IllegalArgumentException("layers must be a positive number, got " + layers);
+        if (layers > 64) throw new IllegalArgumentException("layers must be at most 64, got " + layers);
+        if (seed < 0) throw new IllegalArgumentException("seed must be ≥ 0, got " + seed);
+    }
+
+    public MathTask.Operation operation() {
+        return data.equals("math-add") ? MathTask.Operation.ADD : MathTask.Operation.MULT;
+    }
+
+    public JsonObject toJson() {
+        JsonObject json = new JsonObject();
+        json.addProperty("data", data);
+        json.addProperty("artifact", artifact.cliName());
+        json.addProperty("layers", layers);
+        json.addProperty("profile", profile.cliName());
+        json.addProperty("seed", seed);
+        return json;
+    }
+
+    public static RunSpec fromJson(JsonObject json) {
+        try {
+            return new RunSpec(json.get("data").getAsString(), Artifact.Kind.parse(json.get("artifact").getAsString()),
+                    json.get("layers").getAsInt(), Profile.parse(json.get("profile").getAsString()),
+                    json.get("seed").getAsLong());
+        } catch (NullPointerException | IllegalStateException | UnsupportedOperationException e) {
+            throw new IllegalArgumentException("run.json is missing data, artifact, layers, profile or seed: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.tinymem.experiment;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.tinymem.data.MathData;
+import org.tinymem.data.MathDataConfig;
+import org.tinymem.data.TinyMemData;
+import org.tinymem.eval.MathMeasures;
+import org.tinymem.model.Gpt;
+import org.tinymem.model.GptConfig;
+import org.tinymem.model.ModelFiles;
+import org.tinymem.train.HistoryRow;
+import org.tinymem.train.TrainConfig;
+import org.tinymem.train.Trainer;
+import org.tinymem.util.AtomicFiles;
+import org.tinymem.util.Progress;
+
+/**
+ * One training run = one directory: {@code run.json} (the spec), {@code provenance.json},
+ * {@code checkpoints/}, and at the end {@code model.safetensors}, {@code config.json},
+ * {@code metrics.json} and {@code history.csv}. Running the same spec into the same directory
+ * resumes it; a directory holding another run is refused untouched.
+ */
+public final class TrainRun {
+    public static final String SPEC = "run.json";
+    public static final String METRICS = "metrics.json";
+    public static final String HISTORY = "history.csv";
+    public static final String PROVENANCE = "provenance.json";
+
+    private TrainRun() {}
+
+    /** The finished run. */
+    public record Outcome(Trainer.Result result, Map<String, Double> metrics, long parameters) {}
+
+    /** Everything that follows from a spec. */
+    public record Plan(RunSpec spec, MathDataConfig data, TrainConfig training, GptConfig model) {
+        public static Plan of(RunSpec spec) {
+            return new Plan(spec, spec.profile().mathData(spec.operation(), spec.artifact(), spec.seed()),
+                    spec.profile().mathTraining(spec.operation(), spec.artifact(), spec.seed()), GptConfig.math(spec.layers()));
+        }
+    }
+
+    /** Refuses a directory that holds another run or unrelated files; returns true if it holds this run already. */
+    public static boolean claim(Path dir, RunSpec spec) {
+        Path specFile = dir.resolve(SPEC);
+        if (Files.isRegularFile(specFile)) {
+            RunSpec existing = RunSpec.fromJson(Json.read(specFile));
+            if (!existing.equals(spec)) {
+                throw new IllegalArgumentException(dir + " holds another run (" + existing.toJson() + "); use another --out"
+                        + " or the same options to resume it");
+            }
+            return true;
+        }
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException(dir + " is not empty and holds no TinyMem run; choose a new or empty --out");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not list " + dir, e);
+            }
+        } else if (Files.exists(dir)) {
+            throw new IllegalArgumentException(dir + " exists and is not a directory");
+        }
+        return false;
+    }
+
+    public static Outcome run(RunSpec spec, Path dir, NDManager manager, Progress progress) {
+        claim(dir, spec);
+        Plan plan = Plan.of(spec);
+        Json.write(dir.resolve(SPEC), spec.toJson());
+        TinyMemData data = MathData.build(plan.data());
+        Json.write(dir.resolve(PROVENANCE), Provenance.of(plan, spec.seed(), data.fingerprint()));
+        try (Gpt model = Gpt.initialize(plan.model(), spec.seed(), manager)) {
+            Trainer.Result result = new Trainer(plan.training(), MathMeasures.evaluator(data), dir, progress)
+                    .train(model, data.train());
+            Map<String, Double> metrics = result.last().metrics();
+            ModelFiles.save(model, dir, Map.of("run", spec.toJson().toString()));
+            JsonObject json = Json.of(metrics);
+            json.addProperty("train_seconds", result.trainSeconds());
+            json.addProperty("epochs", result.epochs());
+            json.addProperty("steps", result.steps());
+            json.addProperty("probes", data.probes().size());
+            json.addProperty("parameters", model.parameterCount());
+            json.addProperty("train_rows", data.train().size());
+            json.addProperty("data_fingerprint", data.fingerprint());
+            Json.write(dir.resolve(METRICS), json);
+            writeHistory(dir.resolve(HISTORY), result.history());
+            return new Outcome(result, metrics, model.parameterCount());
+        }
+    }
+
+    /** {@code history.csv}: epoch, step, train_loss, train_seconds and every metric (sorted by name). */
+    public static void writeHistory(Path file, List<HistoryRow> history) {
+        TreeSet<String> names = new TreeSet<>();
+        history.forEach(row -> names.addAll(row.metrics().keySet()));
+        List<String> lines = new ArrayList<>();
+        lines.add("epoch,step,train_loss,train_seconds," + String.join(",", names));
+        for (HistoryRow row : history) {
+            StringBuilder line = new StringBuilder().append(row.epoch()).append(',').append(row.step()).append(',')
+                    .append(row.trainLoss()).append(',').append(String.format(java.util.Locale.ROOT, "%.3f", row.trainSeconds()));
+            for (String name : names) {
+                Double value = row.metrics().get(name);
+                line.append(',').append(value == null ? "" : value.toString());
+            }
+            lines.add(line.toString());
+        }
+        AtomicFiles.writeString(file, String.join("\n", lines) + "\n");
+    }
+
+    /** Rebuilds a finished run's data from its {@code run.json} (data generation is deterministic). */
+    public static TinyMemData dataOf(Path dir) {
+        Path specFile = dir.resolve(SPEC);
+        if (!Files.isRegularFile(specFile)) {
+            throw new IllegalArgumentException("no " + SPEC + " in " + dir + ": not a TinyMem training run");
+        }
+        return MathData.build(Plan.of(RunSpec.fromJson(Json.read(specFile))).data());
+    }
+}

@@ -1,0 +1,48 @@
+package org.tinymem.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The small surface through which measures and mitigation methods reach a model: named parameters,
+ * a forward pass to logits with hook points, and a cached forward for decoding. A GPT-NeoX (Pythia)
+ * model implements the same interface, so every measure and method works on both unchanged.
+ */
+public interface CausalLm extends AutoCloseable {
+
+    /** All trainable parameters by (HuggingFace) name, in a fixed order. */
+    Map<String, NDArray> parameters();
+
+    /** Logits (batch, time, vocab) of int64 tokens (batch, time). */
+    NDArray logits(NDArray tokens, Intervention intervention);
+
+    /** Logits of the next {@code tokens} given everything already in {@code cache}; the cache grows. */
+    NDArray logits(NDArray tokens, KvCache cache);
+
+    /** A new, empty cache for {@link #logits(NDArray, KvCache)}. */
+    KvCache newCache();
+
+    /** The MLP parameters of every block (the default tensors that unlearning may edit, SPEC §7). */
+    List<String> mlpParameterNames();
+
+    /** Number of transformer blocks. */
+    int layers();
+
+    int vocabSize();
+
+    int contextLength();
+
+    /** The pad token excluded from loss and measures, or −1. */
+    int padToken();
+
+    /** The manager that owns the parameters. */
+    NDManager manager();
+
+    /** An independent copy (new arrays), so edits never touch the original. */
+    CausalLm copy();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,54 @@
+package org.tinymem.train;
+
+import java.util.List;
+import org.tinymem.data.Artifact;
+import org.tinymem.data.MathDataConfig;
+import org.tinymem.data.MathTask;
+
+/**
+ * Training scales (SPEC §8). {@code paper} is the reference scale (GPU/cluster); {@code quick} is
+ * calibrated so a 4-layer model memorizes clearly on 2 CPU cores within minutes (README, "Quick
+ * profile"); {@code smoke} runs in seconds for tests and CI.
+ */
+public enum Profile {
+    SMOKE, QUICK, PAPER;
+
+    public String cliName() {
+        return name().toLowerCase();
+    }
+
+    public static Profile parse(String name) {
+        for (Profile profile : values()) {
+            if (profile.cliName().equalsIgnoreCase(name)) return profile;
+        }
+        throw new IllegalArgumentException("unknown profile '" + name + "': use smoke, quick or paper");
+    }
+
+    /** The math data of this profile. */
+    public MathDataConfig mathData(MathTask.Operation operation, Artifact.Kind artifact, long seed) {
+        boolean noise = artifact == Artifact.Kind.NOISE;
+        return switch (this) {
+            case SMOKE -> new MathDataConfig(operation, 7, List.of(2, 3, 4, 5), 240, 60, 40, artifact,
+                    20, List.of(noise ? 10 : 1), seed);
+            // 3,000 primary + 4 × 500 auxiliary training rows, 200 test rows per task; 100 noisy rows
+            // × 10 copies. Backdoors use 5,000 primary rows so that ~26 triggered rows are held out.
+            case QUICK -> new MathDataConfig(operation, 7, List.of(2, 3, 4, 5), noise ? 3_200 : 5_200, 700, 200,
+                    artifact, noise ? 100 : 0, List.of(noise ? 10 : 1), seed);
+            case PAPER -> MathDataConfig.paper(operation, artifact, seed);
+        };
+    }
+
+    /** The training recipe of this profile. */
+    public TrainConfig mathTraining(MathTask.Operation operation, Artifact.Kind artifact, long seed) {
+        boolean noise = artifact == Artifact.Kind.NOISE;
+        boolean add = operation == MathTask.Operation.ADD;
+        return switch (this) {
+            case SMOKE -> new TrainConfig(3, 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 5, 0.1, 1, 1, seed);
+            // Batch 32, lr 2e-3, 100 warm-up steps, cosine to 0.1×; epochs from the calibration runs.
+            case QUICK -> new TrainConfig(noise ? (add ? 11 : 20) : (add ? 6 : 12), 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 100,
+                    0.1, 1, noise ? 2 : 1, seed);
+            // Reference epochs (SPEC §1): noise 3,500 (every 50), backdoor 500 (every 50).
+            case PAPER -> TrainConfig.paper(noise ? 3_500 : 500, 50, seed);
+        };
+    }
+}

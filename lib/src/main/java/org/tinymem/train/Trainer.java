@@ -1,0 +1,133 @@
+package org.tinymem.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.tinymem.data.TrainRow;
+import org.tinymem.model.Gpt;
+import org.tinymem.model.Intervention;
+import org.tinymem.model.NextTokenLoss;
+import org.tinymem.model.TokenBatch;
+import org.tinymem.util.Progress;
+
+/**
+ * The training loop (SPEC §1): AdamW on the mean next-token loss, rows reshuffled every epoch,
+ * padding trimmed per batch, evaluation and checkpoints every few epochs. A run resumes from its
+ * newest checkpoint and then produces exactly the numbers of an uninterrupted run: the model and
+ * optimizer state are restored bit for bit and every epoch's shuffle depends only on (seed, epoch).
+ */
+public final class Trainer {
+    private final TrainConfig config;
+    private final Evaluator evaluator;
+    private final Path runDir;
+    private final Progress progress;
+    private EpochListener epochListener = epoch -> {};
+
+    /** Called after each epoch's checkpoint (tests use it to simulate an interruption). */
+    @FunctionalInterface
+    public interface EpochListener {
+        void epochDone(int epoch);
+    }
+
+    /** What a finished training run produced. */
+    public record Result(int epochs, long steps, double trainSeconds, List<HistoryRow> history, boolean resumed) {
+        public HistoryRow last() {
+            return history.get(history.size() - 1);
+        }
+    }
+
+    /**
+     * @param runDir where checkpoints go (null: no checkpoints, no resume)
+     */
+    public Trainer(TrainConfig config, Evaluator evaluator, Path runDir, Progress progress) {
+        this.config = config;
+        this.evaluator = evaluator;
+        this.runDir = runDir;
+        this.progress = progress;
+    }
+
+    public Trainer onEpoch(EpochListener listener) {
+        this.epochListener = listener;
+        return this;
+    }
+
+    /** Steps in one epoch of {@code rows} rows. */
+    public static long stepsPerEpoch(int rows, int batchSize) {
+        return (rows + batchSize - 1) / batchSize;
+    }
+
+    public Result train(Gpt model, List<TrainRow> rows) {
+        if (rows.isEmpty()) throw new IllegalArgumentException("no training rows");
+        long perEpoch = stepsPerEpoch(rows.size(), config.batchSize());
+        long totalSteps = perEpoch * config.epochs();
+        List<HistoryRow> history = new ArrayList<>();
+        int startEpoch = 0;
+        long step = 0;
+        double trainSeconds = 0;
+        boolean resumed = false;
+        try (AdamW optimizer = AdamW.of(model.parameters(), model.manager(), config);
+             NDManager manager = model.manager().newSubManager()) {
+            if (runDir != null) {
+                Optional<Checkpoint.State> state = Checkpoint.latest(runDir, model);
+                if (state.isPresent()) {
+                    optimizer.restore(state.get().optimizer(), state.get().step());
+                    startEpoch = state.get().epoch();
+                    step = state.get().step();
+                    trainSeconds = state.get().trainSeconds();
+                    history.addAll(state.get().history());
+                    resumed = true;
+                }
+            }
+            for (int epoch = startEpoch + 1; epoch <= config.epochs(); epoch++) {
+                List<TrainRow> order = new ArrayList<>(rows);
+                Collections.shuffle(order, new Random(config.seed() * 1_000_003L + epoch));
+                double lossSum = 0;
+                long tokens = 0;
+                long started = System.nanoTime();
+                for (int start = 0; start < order.size(); start += config.batchSize()) {
+                    List<int[]> batch = order.subList(start, Math.min(order.size(), start + config.batchSize()))
+                            .stream().map(TrainRow::tokens).toList();
+                    float loss;
+                    try (NDScope ignored = new NDScope();
+                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray ids = TokenBatch.pack(manager, batch, model.padToken());
+                        NextTokenLoss.Terms terms = NextTokenLoss.of(model, ids, Intervention.NONE);
+                        NDArray mean = terms.mean();
+                        collector.backward(mean);
+                        loss = mean.getFloat();
+                        tokens += (long) terms.mask().sum().getFloat();
+                    }
+                    optimizer.step(config.learningRateAt(step, totalSteps));
+                    step++;
+                    lossSum += loss;
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    progress.update(step, totalSteps, String.format("epoch %d/%d loss %.4f %,.0f tok/s",
+                            epoch, config.epochs(), loss, tokens / Math.max(seconds, 1e-9)));
+                }
+                trainSeconds += (System.nanoTime() - started) / 1e9;
+                double epochLoss = lossSum / perEpoch;
+                boolean last = epoch == config.epochs();
+                if (last || epoch % config.evaluateEvery() == 0) {
+                    Map<String, Double> metrics = new LinkedHashMap<>(evaluator.evaluate(model));
+                    history.add(new HistoryRow(epoch, step, epochLoss, trainSeconds, metrics));
+                }
+                if (runDir != null && (last || epoch % config.checkpointEvery() == 0)) {
+                    Checkpoint.save(runDir, model, optimizer, epoch, step, config.seed(), trainSeconds, history);
+                }
+                epochListener.epochDone(epoch);
+            }
+        }
+        progress.close();
+        return new Result(config.epochs(), step, trainSeconds, history, resumed);
+    }
+}
