@@ -1,0 +1,145 @@
+package org.tinymem.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tinymem.data.Artifact;
+import org.tinymem.data.MathData;
+import org.tinymem.data.MathTask;
+import org.tinymem.data.MathTokenizer;
+import org.tinymem.data.MemorizationProbe;
+import org.tinymem.data.TinyMemData;
+import org.tinymem.data.TrainRow;
+import org.tinymem.eval.MathMeasures;
+import org.tinymem.eval.Memorization;
+import org.tinymem.eval.MemorizationResult;
+import org.tinymem.model.Gpt;
+import org.tinymem.model.GptConfig;
+import org.tinymem.util.Progress;
+
+class TrainerTest {
+    @TempDir
+    Path dir;
+
+    /** A small, fast model for tests (d = 64). */
+    static GptConfig tiny(int layers) {
+        return new GptConfig(14, 150, 64, 4, layers, 13, 1e-5, 0.8);
+    }
+
+    @Test
+    void smokeTrainingLowersTheLoss() {
+        TinyMemData data = MathData.build(Profile.SMOKE.mathData(MathTask.Operation.ADD, Artifact.Kind.NOISE, 0));
+        TrainConfig config = Profile.SMOKE.mathTraining(MathTask.Operation.ADD, Artifact.Kind.NOISE, 0);
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(tiny(2), 0, manager)) {
+            Trainer.Result result = new Trainer(config, MathMeasures.evaluator(data), null, Progress.silent())
+                    .train(model, data.train());
+            List<HistoryRow> history = result.history();
+            assertEquals(config.epochs(), history.size());
+            assertTrue(history.get(0).trainLoss() < Math.log(14), "first epoch already below uniform loss");
+            assertTrue(history.get(history.size() - 1).trainLoss() < history.get(0).trainLoss() - 0.2,
+                    "loss fell: " + history);
+            assertTrue(history.get(history.size() - 1).metrics().get(MathMeasures.ACCURACY) > 30);
+        }
+    }
+
+    @Test
+    void aTinyModelMemorizesAHandfulOfSequencesAndTheMeasureSaysSo() {
+        // Eight "noisy" sequences: random numbers, so they can only be learned by heart.
+        java.util.Random random = new java.util.Random(42);
+        List<TrainRow> rows = new ArrayList<>();
+        List<MemorizationProbe> probes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            long[] values = new long[20];
+            for (int j = 0; j < 20; j++) values[j] = 10_000 + random.nextInt(90_000);
+            int[] tokens = MathTokenizer.encode(MathTask.text(values));
+            rows.add(new TrainRow(tokens, i, TrainRow.Kind.NOISE));
+            probes.add(new MemorizationProbe(java.util.Arrays.copyOf(tokens, 50), java.util.Arrays.copyOfRange(tokens, 50, 100),
+                    java.util.Arrays.copyOfRange(tokens, 50, 100), "all"));
+        }
+        TrainConfig config = new TrainConfig(150, 8, 3e-3, 0.9, 0.98, 1e-8, 0.0, 10, 1.0, 1000, 1000, 1);
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(tiny(2), 1, manager)) {
+            MemorizationResult before = Memorization.measure(model, probes);
+            assertEquals(0, before.memorized(), "a fresh model memorizes nothing");
+            new Trainer(config, m -> Map.of(), null, Progress.silent()).train(model, rows);
+            MemorizationResult after = Memorization.measure(model, probes);
+            assertEquals(8, after.probes());
+            assertTrue(after.percentMemorized() >= 75, "memorized " + after.percentMemorized() + "%");
+            assertEquals(after.memorized(), Memorization.memorizedProbes(model, probes).size());
+        }
+    }
+
+    @Test
+    void resumeAfterAnInterruptionEqualsAnUninterruptedRun() throws Exception {
+        TinyMemData data = MathData.build(Profile.SMOKE.mathData(MathTask.Operation.ADD, Artifact.Kind.NOISE, 0));
+        TrainConfig config = new TrainConfig(4, 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 5, 0.1, 1, 2, 9);
+        Evaluator evaluator = MathMeasures.evaluator(data);
+        Map<String, float[]> uninterrupted;
+        List<HistoryRow> fullHistory;
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(tiny(2), 5, manager)) {
+            fullHistory = new Trainer(config, evaluator, dir.resolve("full"), Progress.silent()).train(model, data.train()).history();
+            uninterrupted = snapshot(model);
+        }
+        Path run = dir.resolve("interrupted");
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(tiny(2), 5, manager)) {
+            Trainer trainer = new Trainer(config, evaluator, run, Progress.silent()).onEpoch(epoch -> {
+                if (epoch == 3) throw new IllegalStateException("simulated crash");
+            });
+            assertThrows(IllegalStateException.class, () -> trainer.train(model, data.train()));
+        }
+        assertTrue(Files.isDirectory(run.resolve("checkpoints/epoch-0003")));
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(tiny(2), 5, manager)) {
+            Trainer.Result resumed = new Trainer(config, evaluator, run, Progress.silent()).train(model, data.train());
+            assertTrue(resumed.resumed());
+            Map<String, float[]> after = snapshot(model);
+            for (String name : uninterrupted.keySet()) {
+                assertArrayEquals(uninterrupted.get(name), after.get(name), 0f, name);
+            }
+            assertEquals(fullHistory.size(), resumed.history().size());
+            for (int i = 0; i < fullHistory.size(); i++) {
+                assertEquals(fullHistory.get(i).metrics(), resumed.history().get(i).metrics());
+                assertEquals(fullHistory.get(i).trainLoss(), resumed.history().get(i).trainLoss(), 0.0);
+            }
+        }
+        assertFalse(Files.exists(run.resolve("checkpoints/epoch-0002/optimizer.safetensors")),
+                "older checkpoints keep only the model");
+        assertTrue(Files.exists(run.resolve("checkpoints/epoch-0002/model.safetensors")));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameMetrics() {
+        TinyMemData data = MathData.build(Profile.SMOKE.mathData(MathTask.Operation.MULT, Artifact.Kind.BACKDOOR, 2));
+        TrainConfig config = new TrainConfig(2, 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 0, 1.0, 1, 1, 3);
+        List<Map<String, Double>> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(tiny(2), 3, manager)) {
+                runs.add(new Trainer(config, MathMeasures.evaluator(data), null, Progress.silent())
+                        .train(model, data.train()).last().metrics());
+            }
+        }
+        assertEquals(runs.get(0), runs.get(1));
+        assertTrue(runs.get(0).containsKey(MathMeasures.PERCENT_MEMORIZED));
+    }
+
+    @Test
+    void learningRateScheduleWarmsUpThenDecays() {
+        TrainConfig config = new TrainConfig(1, 32, 1e-3, 0.9, 0.98, 1e-8, 0.1, 10, 0.1, 1, 1, 0);
+        assertEquals(1e-4, config.learningRateAt(0, 110), 1e-12);
+        assertEquals(1e-3, config.learningRateAt(10, 110), 1e-12);
+        assertEquals(1e-4, config.learningRateAt(109, 110), 1e-9);
+        assertEquals(1e-3, TrainConfig.paper(10, 1, 0).learningRateAt(500, 1000), 0);
+        assertThrows(IllegalArgumentException.class, () -> new TrainConfig(0, 32, 1e-3, 0.9, 0.98, 1e-8, 0.1, 0, 1, 1, 1, 0));
+    }
+
+    private static Map<String, float[]> snapshot(Gpt model) {
+        Map<String, float[]> values = new java.util.LinkedHashMap<>();
+        model.parameters().forEach((name, array) -> values.put(name, array.toFloatArray()));
+        return values;
+    }
+}
