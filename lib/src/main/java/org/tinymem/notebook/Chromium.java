@@ -60,8 +60,8 @@ final class Chromium {
             String after = "Plotly.toImage(gd, {format: '" + format + "', width: gd._fullLayout.width,"
                     + " height: gd._fullLayout.height})\n"
                     + "  .then(url => report(" + i + ", url), e => report(" + i + ", 'error: ' + e));";
-            page.append(PlotlyFigure.drawScript(figures.get(i), "figure-" + i, after).replace(
-                    "<script>", "<div id=\"figure-" + i + "\"></div><script>"));
+            page.append(PlotlyFigure.drawScript(figures.get(i), "figure_" + i, after).replace(
+                    "<script>", "<div id=\"figure_" + i + "\"></div><script>"));
         }
         String script = "<script>function report(i, text) { const pre = document.createElement('pre');"
                 + " pre.id = 'result-' + i; pre.textContent = text; document.body.appendChild(pre); }</script>\n";

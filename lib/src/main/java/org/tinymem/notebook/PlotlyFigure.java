@@ -21,7 +21,7 @@ final class PlotlyFigure {
 
     /** The notebook bundle; adds a PNG when figure images are enabled (see {@link Notebook}). */
     static Map<String, String> bundle(Figure figure) {
-        String id = "tinymem-figure-" + UUID.randomUUID();
+        String id = "tinymem_figure_" + UUID.randomUUID().toString().replace("-", "");
         String plotly = PLOTLY_SENT.compareAndSet(false, true) ? PlotlyJs.inlineScripts() : "";
         Map<String, String> bundle = new LinkedHashMap<>();
         bundle.put("text/html", plotly + figure.divString(id) + drawScript(figure, id, ""));
@@ -35,7 +35,8 @@ final class PlotlyFigure {
 
     /**
      * A script that draws the figure into its div once plotly is loaded, then runs {@code after}
-     * (JavaScript with {@code gd} bound to the drawn div).
+     * (JavaScript with {@code gd} bound to the drawn div). The div id must be a JavaScript
+     * identifier: Tablesaw names a variable after it.
      */
     static String drawScript(Figure figure, String divId, String after) {
         String body = figure.asJavascript(divId).replace("<script>", "").replace("</script>", "");
