@@ -35,6 +35,7 @@ import org.dflib.jjava.jupyter.kernel.comm.CommManager;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry;
+import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
@@ -68,7 +69,8 @@ public final class TinyMemKernel extends BaseKernel {
         super("tinymem-java", VERSION,
                 new LanguageInfo("java", Runtime.version().toString(), "text/x-java-source", ".jshell",
                         "java", "text/x-java", "script"),
-                List.of(), null, io, new CommManager(), new Renderer(), null, new MagicsRegistry(), false, null);
+                List.of(), null, io, new CommManager(), new Renderer(), null, new MagicsRegistry(), false,
+                new StringStyler.Builder().build());
         this.kernelIO = io;
         // JShell's compiler takes about a second to warm up: do it while the client connects.
         this.shell = CompletableFuture.supplyAsync(() -> startShell(classPath));
