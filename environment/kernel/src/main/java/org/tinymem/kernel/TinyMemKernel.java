@@ -221,20 +221,21 @@ public final class TinyMemKernel extends BaseKernel {
         List<String> lines = new ArrayList<>();
         for (Diag diag : diagnostics) {
             lines.add("error: " + diag.getMessage(null));
-            lines.addAll(pointAt(snippet.source(), (int) diag.getStartPosition(), (int) diag.getPosition()));
+            long start = diag.getStartPosition() == Diag.NOPOS ? diag.getPosition() : diag.getStartPosition();
+            lines.addAll(pointAt(snippet.source(), (int) start, (int) diag.getEndPosition()));
         }
         String first = diagnostics.isEmpty() ? "the code does not compile" : diagnostics.get(0).getMessage(null);
         return new CellError(COMPILATION_ERROR, first, lines);
     }
 
-    /** The source line holding the error and a caret under it, as javac prints them. */
-    static List<String> pointAt(String source, int start, int position) {
-        int at = Math.max(0, Math.min(position < 0 ? start : position, source.length()));
-        int lineStart = source.lastIndexOf('\n', at - 1) + 1;
-        int lineEnd = source.indexOf('\n', at);
-        String line = source.substring(lineStart, lineEnd < 0 ? source.length() : lineEnd);
-        int from = Math.max(lineStart, Math.min(start < 0 ? at : start, at));
-        return List.of("    " + line, "    " + " ".repeat(from - lineStart) + "^".repeat(Math.max(1, at - from + 1)));
+    /** The source line holding the error and carets under the offending code, as javac prints them. */
+    static List<String> pointAt(String source, int start, int end) {
+        int from = Math.max(0, Math.min(start, source.length()));
+        int lineStart = source.lastIndexOf('\n', from - 1) + 1;
+        int lineEnd = source.indexOf('\n', from) < 0 ? source.length() : source.indexOf('\n', from);
+        int to = Math.max(from + 1, Math.min(end, lineEnd));
+        return List.of("    " + source.substring(lineStart, lineEnd),
+                "    " + " ".repeat(from - lineStart) + "^".repeat(to - from));
     }
 
     private static CellError runtimeError(JShellException exception) {
