@@ -65,7 +65,7 @@ fi
 lib_jar() { ls "$ROOT"/lib/target/tinymem-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1; }
 if [ "$rebuild" = 1 ] || [ ! -f "$KERNEL_JAR" ] || [ -z "$(lib_jar)" ]; then
   say "building the library and the kernel (mvn package -DskipTests)"
-  (cd "$ROOT" && mvn -q -B -pl lib,environment/kernel -am package -DskipTests)
+  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -pl lib,environment/kernel -am package -DskipTests)
 else
   say "jars present: $(lib_jar), $KERNEL_JAR"
 fi
@@ -74,8 +74,8 @@ LIB_JAR="$(lib_jar)"
 # 4. Kernelspec ---------------------------------------------------------------------------------
 mkdir -p "$KERNEL_DIR"
 say "resolving the library class path"
-(cd "$ROOT" && mvn -q -B -o -pl lib dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$KERNEL_DIR/library.classpath" \
-  || mvn -q -B -pl lib dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$KERNEL_DIR/library.classpath")
+(cd "$ROOT" && mvn -q -B -Dstyle.color=never -o -pl lib dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$KERNEL_DIR/library.classpath" \
+  || mvn -q -B -Dstyle.color=never -pl lib dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$KERNEL_DIR/library.classpath")
 CLASSPATH_ALL="$KERNEL_JAR:$LIB_JAR:$(cat "$KERNEL_DIR/library.classpath")"
 JAVA="$(readlink -f "$(command -v java)")"
 ARCHIVE="$KERNEL_DIR/kernel.jsa"

@@ -95,7 +95,11 @@ public final class TinyMemKernel extends BaseKernel {
         return jshell;
     }
 
+    /** Output from threads that outlive their cell has no request to belong to; it is dropped. */
     private void show(Map<String, String> bundle, String displayId) {
+        if (!kernelIO.display.isAttached()) {
+            return;
+        }
         DisplayData data = displayData(bundle);
         if (displayId != null) {
             data.setDisplayId(displayId);
@@ -104,7 +108,9 @@ public final class TinyMemKernel extends BaseKernel {
     }
 
     private void update(Map<String, String> bundle, String displayId) {
-        kernelIO.display.updateDisplay(displayId, displayData(bundle));
+        if (kernelIO.display.isAttached()) {
+            kernelIO.display.updateDisplay(displayId, displayData(bundle));
+        }
     }
 
     private static DisplayData displayData(Map<String, String> bundle) {
