@@ -21,26 +21,18 @@ public final class Memorization {
     private Memorization() {}
 
     public static MemorizationResult measure(CausalLm model, List<MemorizationProbe> probes) {
-        // Greedy decoding needs equal prompt lengths per batch: group by (prompt, continuation) length.
-        Map<String, List<MemorizationProbe>> groups = new TreeMap<>();
-        for (MemorizationProbe probe : probes) {
-            groups.computeIfAbsent(probe.prompt().length + ":" + probe.memorized().length, k -> new ArrayList<>()).add(probe);
-        }
+        List<int[]> generated = generate(model, probes);
         int memorized = 0;
         int correct = 0;
         Map<String, int[]> perGroup = new TreeMap<>();
-        for (List<MemorizationProbe> group : groups.values()) {
-            List<int[]> prompts = group.stream().map(MemorizationProbe::prompt).toList();
-            List<int[]> generated = Generator.greedy(model, prompts, group.get(0).memorized().length, BATCH);
-            for (int i = 0; i < group.size(); i++) {
-                MemorizationProbe probe = group.get(i);
-                boolean hit = Arrays.equals(generated.get(i), probe.memorized());
-                if (hit) memorized++;
-                if (Arrays.equals(generated.get(i), probe.clean())) correct++;
-                int[] counts = perGroup.computeIfAbsent(probe.group(), g -> new int[2]);
-                counts[0] += hit ? 1 : 0;
-                counts[1]++;
-            }
+        for (int i = 0; i < probes.size(); i++) {
+            MemorizationProbe probe = probes.get(i);
+            boolean hit = Arrays.equals(generated.get(i), probe.memorized());
+            if (hit) memorized++;
+            if (Arrays.equals(generated.get(i), probe.clean())) correct++;
+            int[] counts = perGroup.computeIfAbsent(probe.group(), g -> new int[2]);
+            counts[0] += hit ? 1 : 0;
+            counts[1]++;
         }
         Map<String, Double> byGroup = new LinkedHashMap<>();
         perGroup.forEach((group, counts) -> byGroup.put(group, 100.0 * counts[0] / counts[1]));
@@ -49,12 +41,30 @@ public final class Memorization {
 
     /** The probes that the model memorizes (the unlearn set of §3.3 is built from these). */
     public static List<MemorizationProbe> memorizedProbes(CausalLm model, List<MemorizationProbe> probes) {
+        List<int[]> generated = generate(model, probes);
         List<MemorizationProbe> hits = new ArrayList<>();
-        for (MemorizationProbe probe : probes) {
-            // one probe at a time keeps this simple; the unlearn set is small
-            int[] generated = Generator.greedy(model, List.of(probe.prompt()), probe.memorized().length)[0];
-            if (Arrays.equals(generated, probe.memorized())) hits.add(probe);
+        for (int i = 0; i < probes.size(); i++) {
+            if (Arrays.equals(generated.get(i), probes.get(i).memorized())) hits.add(probes.get(i));
         }
         return hits;
+    }
+
+    /**
+     * Greedy continuations of every probe, in probe order. Decoding needs equal prompt lengths per
+     * batch, so probes are grouped by (prompt, continuation) length.
+     */
+    private static List<int[]> generate(CausalLm model, List<MemorizationProbe> probes) {
+        Map<String, List<Integer>> groups = new TreeMap<>();
+        for (int i = 0; i < probes.size(); i++) {
+            MemorizationProbe probe = probes.get(i);
+            groups.computeIfAbsent(probe.prompt().length + ":" + probe.memorized().length, k -> new ArrayList<>()).add(i);
+        }
+        int[][] out = new int[probes.size()][];
+        for (List<Integer> group : groups.values()) {
+            List<int[]> prompts = group.stream().map(i -> probes.get(i).prompt()).toList();
+            List<int[]> generated = Generator.greedy(model, prompts, probes.get(group.get(0)).memorized().length, BATCH);
+            for (int j = 0; j < group.size(); j++) out[group.get(j)] = generated.get(j);
+        }
+        return Arrays.asList(out);
     }
 }
