@@ -1,0 +1,119 @@
+package org.tinymem.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input gives one clear line and a non-zero exit, and never touches existing results. */
+class CliErrorsTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream originalErr;
+    private PrintStream originalOut;
+
+    @BeforeEach
+    void capture() {
+        originalErr = System.err;
+        originalOut = System.out;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(originalErr);
+        System.setOut(originalOut);
+    }
+
+    private String errors() {
+        return err.toString(StandardCharsets.UTF_8).trim();
+    }
+
+    @Test
+    void infoPrintsTheParameterCount() {
+        assertEquals(0, TinyMemCli.run("info", "--data", "math-mult", "--layers", "4"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("parameters=814336"), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void unknownDataIsOneClearLine() {
+        int code = TinyMemCli.run("train", "--data", "math-div", "--artifact", "noise", "--out", dir.resolve("r").toString());
+        assertNotEquals(0, code);
+        assertEquals(1, errors().lines().count(), errors());
+        assertTrue(errors().contains("unknown data 'math-div'"), errors());
+        assertFalse(Files.exists(dir.resolve("r")), "nothing written for bad input");
+    }
+
+    @Test
+    void nonPositiveLayersAreRejected() {
+        int code = TinyMemCli.run("train", "--data", "math-add", "--artifact", "noise", "--layers", "0", "--out",
+                dir.resolve("r").toString());
+        assertNotEquals(0, code);
+        assertTrue(errors().contains("layers must be a positive number"), errors());
+    }
+
+    @Test
+    void unknownArtifactAndProfileAreRejected() {
+        assertNotEquals(0, TinyMemCli.run("train", "--data", "math-add", "--artifact", "glitter", "--out", dir.toString()));
+        assertTrue(errors().contains("unknown artifact 'glitter'"), errors());
+        assertNotEquals(0, TinyMemCli.run("train", "--data", "math-add", "--artifact", "noise", "--profile", "huge", "--out",
+                dir.toString()));
+        assertTrue(errors().contains("unknown profile 'huge'"), errors());
+    }
+
+    @Test
+    void anOutDirectoryHoldingAnotherRunIsRefusedAndKept() throws Exception {
+        Path run = dir.resolve("run");
+        Files.createDirectories(run);
+        String other = "{\"data\":\"math-mult\",\"artifact\":\"backdoor\",\"layers\":2,\"profile\":\"smoke\",\"seed\":1}";
+        Files.writeString(run.resolve("run.json"), other);
+        Files.writeString(run.resolve("metrics.json"), "{\"percent_memorized\": 42}");
+        int code = TinyMemCli.run("train", "--data", "math-add", "--artifact", "noise", "--layers", "2", "--profile", "smoke",
+                "--out", run.toString());
+        assertNotEquals(0, code);
+        assertTrue(errors().contains("holds another run"), errors());
+        assertEquals(other, Files.readString(run.resolve("run.json")));
+        assertEquals("{\"percent_memorized\": 42}", Files.readString(run.resolve("metrics.json")));
+    }
+
+    @Test
+    void aDirectoryWithUnrelatedFilesIsRefused() throws Exception {
+        Files.writeString(dir.resolve("thesis.tex"), "precious");
+        assertNotEquals(0, TinyMemCli.run("train", "--data", "math-add", "--artifact", "noise", "--out", dir.toString()));
+        assertTrue(errors().contains("not empty"), errors());
+        assertEquals("precious", Files.readString(dir.resolve("thesis.tex")));
+    }
+
+    @Test
+    void aCorruptModelFileIsAClearError() throws Exception {
+        Path run = dir.resolve("run");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("run.json"),
+                "{\"data\":\"math-add\",\"artifact\":\"noise\",\"layers\":2,\"profile\":\"smoke\",\"seed\":0}");
+        Files.writeString(run.resolve("config.json"), org.tinymem.model.GptConfig.math(2).toHuggingFace().toString());
+        byte[] garbage = "definitely not safetensors".getBytes(StandardCharsets.UTF_8);
+        Files.write(run.resolve("model.safetensors"), garbage);
+        int code = TinyMemCli.run("eval", "--model", run.toString());
+        assertNotEquals(0, code);
+        assertEquals(1, errors().lines().count(), errors());
+        assertTrue(errors().contains("not a valid safetensors file"), errors());
+        assertArrayEquals(garbage, Files.readAllBytes(run.resolve("model.safetensors")));
+    }
+
+    @Test
+    void missingRequiredOptionsNameTheOption() {
+        assertNotEquals(0, TinyMemCli.run("train", "--data", "math-add"));
+        assertTrue(errors().contains("--artifact") || errors().contains("--out"), errors());
+    }
+}
