@@ -23,6 +23,7 @@ public final class TerminalProgress implements Progress {
     private final LongSupplier nanoClock;
     private final long startNanos;
     private long lastDrawNanos = Long.MIN_VALUE;
+    private long firstDone = -1;
     private String lastLine;
     private int lastLineLength;
 
@@ -42,12 +43,13 @@ public final class TerminalProgress implements Progress {
     @Override
     public synchronized void update(long done, long total, String status) {
         long now = nanoClock.getAsLong();
+        if (firstDone < 0) firstDone = Math.max(0, done - 1); // a resumed run starts part-way
         boolean finished = total > 0 && done >= total;
         if (!finished && lastDrawNanos != Long.MIN_VALUE && now - lastDrawNanos < MIN_REDRAW_NANOS) {
             return;
         }
         lastDrawNanos = now;
-        draw(line(label, done, total, status, now - startNanos));
+        draw(line(label, done, total, status, now - startNanos, firstDone));
     }
 
     @Override
@@ -72,11 +74,20 @@ public final class TerminalProgress implements Progress {
      * Shared with the notebook bar so both read the same.
      */
     public static String line(String label, long done, long total, String status, long elapsedNanos) {
+        return line(label, done, total, status, elapsedNanos, 0);
+    }
+
+    /**
+     * As {@link #line(String, long, long, String, long)} for work that started at {@code startDone}
+     * (a resumed run): the time left is estimated from the units done since then.
+     */
+    public static String line(String label, long done, long total, String status, long elapsedNanos, long startDone) {
         double fraction = total > 0 ? Math.min(1.0, Math.max(0.0, (double) done / total)) : 0.0;
         int filled = (int) Math.round(fraction * BAR_WIDTH);
         String bar = "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled);
-        String eta = done > 0 && total > 0
-                ? clock((long) (elapsedNanos / fraction) - elapsedNanos)
+        long doneHere = done - startDone;
+        String eta = doneHere > 0 && total > 0
+                ? clock((long) ((double) elapsedNanos / doneHere * Math.max(0, total - done)))
                 : "?";
         String counts = String.format(Locale.ROOT, "%,d/%,d", done, total);
         return String.format(Locale.ROOT, "%s [%s] %s %5.1f%%  %s < %s%s",
