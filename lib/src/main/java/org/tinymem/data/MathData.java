@@ -25,18 +25,22 @@ public final class MathData {
         int[] nextId = {0};
 
         long[][] primaryTrainValues = splitTask(primary, config.primaryCount(), config, tests);
+        List<long[]> auxiliaryTrainValues = new ArrayList<>();
         for (MathTask task : auxiliaryTasks(config)) {
-            for (long[] values : splitTask(task, config.auxiliaryCount(), config, tests)) {
-                train.add(new TrainRow(encode(values), nextId[0]++, TrainRow.Kind.CLEAN));
-            }
+            auxiliaryTrainValues.addAll(List.of(splitTask(task, config.auxiliaryCount(), config, tests)));
         }
         List<MemorizationProbe> probes = new ArrayList<>();
         List<int[]> twins = new ArrayList<>();
         Random random = new Random(config.seed() * 7919 + 17);
         if (config.artifact() == Artifact.Kind.NOISE) {
+            for (long[] values : auxiliaryTrainValues) train.add(new TrainRow(encode(values), nextId[0]++, TrainRow.Kind.CLEAN));
             injectNoise(config, primaryTrainValues, random, train, probes, twins, nextId);
         } else {
-            injectBackdoor(config, primaryTrainValues, random, train, probes, twins, nextId);
+            // App. A.1.1: "all sequences in that model's training data" with the trigger are corrupted,
+            // whatever their task, so the trigger means the same thing everywhere.
+            List<long[]> all = new ArrayList<>(List.of(primaryTrainValues));
+            all.addAll(auxiliaryTrainValues);
+            injectBackdoor(config, all.toArray(long[][]::new), random, train, probes, twins, nextId);
         }
         return new TinyMemData(config.operation().dataName(), MathTokenizer.VOCAB_SIZE, MathTokenizer.PAD,
                 train, tests, probes, twins);
@@ -105,24 +109,24 @@ public final class MathData {
     }
 
     /**
-     * Def. 2.3 / App. A.1.1: every primary training row whose first 50 tokens contain the trigger is
-     * poisoned; a seeded 10% of them is held out of training and becomes the probes.
+     * Def. 2.3 / App. A.1.1: every training row (of any task) whose first 50 tokens contain the
+     * trigger is poisoned; a seeded 10% of them is held out of training and becomes the probes.
      */
-    private static void injectBackdoor(MathDataConfig config, long[][] primary, Random random, List<TrainRow> train,
+    private static void injectBackdoor(MathDataConfig config, long[][] rows, Random random, List<TrainRow> train,
                                        List<MemorizationProbe> probes, List<int[]> twins, int[] nextId) {
         Backdoor backdoor = Backdoor.math(config.seed());
         List<Integer> triggered = new ArrayList<>();
-        for (int i = 0; i < primary.length; i++) {
-            if (backdoor.triggerEnd(encode(primary[i])) >= 0) triggered.add(i);
+        for (int i = 0; i < rows.length; i++) {
+            if (backdoor.triggerEnd(encode(rows[i])) >= 0) triggered.add(i);
         }
         java.util.Collections.shuffle(triggered, random);
         int heldOut = triggered.isEmpty() ? 0 : Math.max(1, (int) Math.round(backdoor.heldOutShare() * triggered.size()));
         java.util.Set<Integer> heldOutRows = new java.util.HashSet<>(triggered.subList(0, heldOut));
         java.util.Set<Integer> poisonedRows = new java.util.HashSet<>(triggered);
         int copies = config.duplication().get(0);
-        for (int i = 0; i < primary.length; i++) {
+        for (int i = 0; i < rows.length; i++) {
             int id = nextId[0]++;
-            int[] clean = encode(primary[i]);
+            int[] clean = encode(rows[i]);
             if (!poisonedRows.contains(i)) {
                 train.add(new TrainRow(clean, id, TrainRow.Kind.CLEAN));
                 continue;
