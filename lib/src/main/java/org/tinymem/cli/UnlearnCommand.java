@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -69,10 +70,13 @@ final class UnlearnCommand implements Callable<Integer> {
             try (Unlearning.Result result = Unlearning.apply(gpt, data, baseline, unlearner)) {
                 ModelFiles.save((Gpt) result.edit().model(), out, Map.of("unlearn", unlearner.method()));
                 Json.write(out.resolve(RESULT), record(unlearner, baseline, result));
-                Json.write(out.resolve(TrainRun.PROVENANCE), Provenance.of(
-                        Map.of("method", unlearner.method(), "params", unlearner.params(), "model", model.toString(),
-                                "run", Json.read(model.resolve(TrainRun.SPEC)).toString(), "retain_rows", retainRows),
-                        seed, data.fingerprint()));
+                Map<String, Object> config = new LinkedHashMap<>();
+                config.put("method", unlearner.method());
+                config.put("params", unlearner.params());
+                config.put("model", model.toAbsolutePath().toString());
+                config.put("run", Json.read(model.resolve(TrainRun.SPEC)));
+                config.put("retain_rows", retainRows);
+                Json.write(out.resolve(TrainRun.PROVENANCE), Provenance.of(config, seed, data.fingerprint()));
                 print(result.row());
             }
         }

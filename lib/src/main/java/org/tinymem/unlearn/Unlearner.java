@@ -17,8 +17,8 @@ public interface Unlearner {
     UnlearnParams params();
 
     /**
-     * Edits {@code model} itself (the caller asked for an in-place edit) and returns it in the
-     * {@link Edit}. The wall time is measured by {@link #unlearn}, not here.
+     * The method itself: edits {@code model} in place and returns how many weights (or units) it
+     * ablated. Callers use {@link #unlearn} (a copy) or {@link #unlearnInPlace}, which also time it.
      */
     long ablateInPlace(CausalLm model, UnlearnSets sets);
 
