@@ -32,7 +32,16 @@ final class UnlearnBench {
 
     static int run(String method, Path model) {
         Unlearner unlearner = UnlearnMethods.create(method, UnlearnMethods.Options.defaults());
-        Path dir = model != null ? model : trainSmokeModel();
+        if (model != null) return time(unlearner, model);
+        Path dir = trainSmokeModel();
+        try {
+            return time(unlearner, dir);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static int time(Unlearner unlearner, Path dir) {
         TinyMemData data = TrainRun.dataOf(dir);
         try (NDManager manager = NDManager.newBaseManager(); Gpt gpt = ModelFiles.load(dir, manager)) {
             List<MemorizationProbe> memorized = Memorization.memorizedProbes(gpt, data.probes());
@@ -65,6 +74,15 @@ final class UnlearnBench {
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("could not create a temporary directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the temporary smoke run this benchmark created (and nothing else). */
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(path);
+        } catch (IOException e) {
+            System.err.println("tinymem: could not remove the temporary model " + dir + ": " + e.getMessage());
         }
     }
 }
