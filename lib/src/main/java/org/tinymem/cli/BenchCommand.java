@@ -23,10 +23,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tinymem bench train}: median milliseconds per training step (a benchmark, not a test). */
-@Command(name = "bench", description = "Benchmarks: 'bench train' times training steps.")
+/**
+ * {@code tinymem bench train}: median milliseconds per training step; {@code tinymem bench unlearn}:
+ * seconds of one unlearning method (benchmarks, not tests).
+ */
+@Command(name = "bench", description = "Benchmarks: 'bench train' times training steps, 'bench unlearn' an unlearning method.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "what to time: train")
+    @Parameters(index = "0", description = "what to time: train or unlearn")
     String what;
 
     @Option(names = "--data", defaultValue = "math-mult", description = "math-add or math-mult (default: ${DEFAULT-VALUE})")
@@ -44,9 +47,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "untimed steps first (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--method", defaultValue = "balanced-subnet", description = "bench unlearn: the method (default: ${DEFAULT-VALUE})")
+    String method;
+
+    @Option(names = "--model", description = "bench unlearn: a run directory (default: train a smoke 4-layer model first)")
+    java.nio.file.Path model;
+
     @Override
     public Integer call() {
-        if (!what.equals("train")) throw new IllegalArgumentException("unknown benchmark '" + what + "': use train");
+        if (what.equals("unlearn")) return UnlearnBench.run(method, model);
+        if (!what.equals("train")) throw new IllegalArgumentException("unknown benchmark '" + what + "': use train or unlearn");
         if (batch <= 0 || steps <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --steps must be positive");
         var spec = new org.tinymem.experiment.RunSpec(data, Artifact.Kind.NOISE, layers, Profile.QUICK, 0);
         TinyMemData tinyMem = MathData.build(Profile.QUICK.mathData(spec.operation(), Artifact.Kind.NOISE, 0));

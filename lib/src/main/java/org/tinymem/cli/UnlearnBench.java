@@ -1,0 +1,88 @@
+package org.tinymem.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.tinymem.data.Artifact;
+import org.tinymem.data.MemorizationProbe;
+import org.tinymem.data.TinyMemData;
+import org.tinymem.eval.Memorization;
+import org.tinymem.experiment.RunSpec;
+import org.tinymem.experiment.TrainRun;
+import org.tinymem.model.Gpt;
+import org.tinymem.model.ModelFiles;
+import org.tinymem.train.Profile;
+import org.tinymem.unlearn.Edit;
+import org.tinymem.unlearn.UnlearnMethods;
+import org.tinymem.unlearn.UnlearnSets;
+import org.tinymem.unlearn.Unlearner;
+import org.tinymem.util.Progress;
+
+/**
+ * {@code tinymem bench unlearn}: seconds of one unlearning method on a 4-layer math model (the
+ * paper reports 6.00 s for BalancedSubnet on a GPU node). Without {@code --model} a smoke 4-layer
+ * model is trained into a temporary directory first; if a model memorizes nothing, all artifact
+ * probes stand in for the unlearn set (the time is what is measured, not the effect).
+ */
+final class UnlearnBench {
+    private UnlearnBench() {}
+
+    static int run(String method, Path model) {
+        Unlearner unlearner = UnlearnMethods.create(method, UnlearnMethods.Options.defaults());
+        if (model != null) return time(unlearner, model);
+        Path dir = trainSmokeModel();
+        try {
+            return time(unlearner, dir);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static int time(Unlearner unlearner, Path dir) {
+        TinyMemData data = TrainRun.dataOf(dir);
+        try (NDManager manager = NDManager.newBaseManager(); Gpt gpt = ModelFiles.load(dir, manager)) {
+            List<MemorizationProbe> memorized = Memorization.memorizedProbes(gpt, data.probes());
+            List<MemorizationProbe> unlearn = memorized.isEmpty() ? data.probes() : memorized;
+            List<int[]> retain = data.cleanTrainTokens().subList(0, Math.min(unlearn.size(), data.cleanTrainTokens().size()));
+            UnlearnSets sets = new UnlearnSets(unlearn.stream().map(UnlearnSets::fullSequence).toList(), retain);
+            System.out.printf("bench unlearn: method=%s model=%s layers=%d unlearn rows=%d (%s) retain rows=%d threads=%s%n",
+                    unlearner.method(), dir, gpt.layers(), unlearn.size(), memorized.isEmpty() ? "all probes" : "memorized",
+                    retain.size(), System.getProperty("ai.djl.pytorch.num_threads", "default"));
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpuStarted = threads.getCurrentThreadCpuTime();
+            try (Edit edit = unlearner.unlearn(gpt, sets)) {
+                // on a shared machine wall time includes waiting; with one engine thread the CPU time is the work
+                double cpu = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
+                System.out.printf("params %s, ablated %d %s, cpu seconds of the calling thread %.2f%n", unlearner.params(),
+                        edit.ablated(), edit.unit(), cpu);
+                System.out.printf("RESULT method=%s seconds=%.2f%n", unlearner.method(), edit.seconds());
+            }
+        }
+        return 0;
+    }
+
+    private static Path trainSmokeModel() {
+        try {
+            Path dir = Files.createTempDirectory("tinymem-bench-unlearn-");
+            System.out.println("training a smoke 4-layer math-add model into " + dir);
+            try (NDManager manager = NDManager.newBaseManager()) {
+                TrainRun.run(new RunSpec("math-add", Artifact.Kind.NOISE, 4, Profile.SMOKE, 0), dir, manager, Progress.silent());
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a temporary directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the temporary smoke run this benchmark created (and nothing else). */
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(path);
+        } catch (IOException e) {
+            System.err.println("tinymem: could not remove the temporary model " + dir + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.tinymem.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.tinymem.data.TinyMemData;
+import org.tinymem.eval.Scorecard;
+import org.tinymem.experiment.Json;
+import org.tinymem.experiment.Provenance;
+import org.tinymem.experiment.TrainRun;
+import org.tinymem.model.Gpt;
+import org.tinymem.model.ModelFiles;
+import org.tinymem.unlearn.UnlearnMethods;
+import org.tinymem.unlearn.Unlearner;
+import org.tinymem.unlearn.Unlearning;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tinymem unlearn}: edit a trained model with one unlearning method and measure it before and after. */
+@Command(name = "unlearn", description = "Remove memorized sequences from a trained model by unlearning (§3.3).")
+final class UnlearnCommand implements Callable<Integer> {
+    static final String RESULT = "unlearn.json";
+
+    @Option(names = "--model", required = true, description = "a run directory written by 'tinymem train'")
+    Path model;
+
+    @Option(names = "--method", required = true,
+            description = "greedy, durable, durable-agg, sou, subnet or balanced-subnet")
+    String method;
+
+    @Option(names = "--ratio", description = "fraction of eligible weights to ablate, in (0, 1] (default: the method's)")
+    Double ratio;
+
+    @Option(names = "--epochs", description = "mask-learning epochs (subnet, balanced-subnet)")
+    Integer epochs;
+
+    @Option(names = "--loss-weight", description = "retain-loss weight w of balanced-subnet, in [0, 1]")
+    Double lossWeight;
+
+    @Option(names = "--lr", description = "mask-score learning rate (subnet, balanced-subnet)")
+    Double learningRate;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of shuffling, scores and the retain sample (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--retain-rows", defaultValue = "0",
+            description = "clean rows in the retain set; 0 = as many as memorized rows (default: ${DEFAULT-VALUE})")
+    int retainRows;
+
+    @Option(names = "--out", required = true, description = "a new (or empty) directory for the edited model")
+    Path out;
+
+    @Override
+    public Integer call() {
+        Unlearner unlearner = UnlearnMethods.create(method, new UnlearnMethods.Options(ratio, epochs, lossWeight, learningRate, seed));
+        requireFresh(out);
+        TinyMemData data = TrainRun.dataOf(model);
+        try (NDManager manager = NDManager.newBaseManager(); Gpt gpt = ModelFiles.load(model, manager)) {
+            Unlearning.Baseline baseline = Unlearning.Baseline.of(gpt, data, retainRows, seed);
+            System.out.printf("%s on %s: %d memorized of %d probes, %d retain rows%n", unlearner.method(), model,
+                    baseline.sets().unlearn().size(), data.probes().size(), baseline.sets().retain().size());
+            try (Unlearning.Result result = Unlearning.apply(gpt, data, baseline, unlearner)) {
+                ModelFiles.save((Gpt) result.edit().model(), out, Map.of("unlearn", unlearner.method()));
+                Json.write(out.resolve(RESULT), record(unlearner, baseline, result));
+                Map<String, Object> config = new LinkedHashMap<>();
+                config.put("method", unlearner.method());
+                config.put("params", unlearner.params());
+                config.put("model", model.toAbsolutePath().toString());
+                config.put("run", Json.read(model.resolve(TrainRun.SPEC)));
+                config.put("retain_rows", retainRows);
+                Json.write(out.resolve(TrainRun.PROVENANCE), Provenance.of(config, seed, data.fingerprint()));
+                print(result.row());
+            }
+        }
+        System.out.println("wrote " + out.resolve(ModelFiles.WEIGHTS) + ", " + RESULT + ", " + TrainRun.PROVENANCE);
+        return 0;
+    }
+
+    /** The output must be new or empty: an unlearning run never overwrites results. */
+    static void requireFresh(Path dir) {
+        if (!Files.exists(dir)) return;
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + " exists and is not a directory");
+        try (Stream<Path> entries = Files.list(dir)) {
+            if (entries.findAny().isPresent()) {
+                throw new IllegalArgumentException(dir + " is not empty; choose a new --out (results are never overwritten)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + dir, e);
+        }
+    }
+
+    private static JsonObject record(Unlearner unlearner, Unlearning.Baseline baseline, Unlearning.Result result) {
+        JsonObject json = new JsonObject();
+        json.addProperty("method", unlearner.method());
+        json.add("params", new Gson().toJsonTree(unlearner.params()));
+        json.addProperty("ablated", result.edit().ablated());
+        json.addProperty("unit", result.edit().unit());
+        json.addProperty("seconds", result.edit().seconds());
+        json.addProperty("unlearn_rows", baseline.sets().unlearn().size());
+        json.addProperty("retain_rows", baseline.sets().retain().size());
+        json.add("before", Json.of(result.before()));
+        json.add("after", Json.of(result.after()));
+        json.addProperty("memorization_difference", result.row().memorizationDifference());
+        json.addProperty("accuracy_difference", result.row().performanceDifference());
+        return json;
+    }
+
+    static void print(Scorecard.Row row) {
+        System.out.printf("%n%-26s %10s %10s %10s%n", "measure", "before", "after", "% diff");
+        System.out.printf("%-26s %10.2f %10.2f %10.2f%n", "% memorized", row.memorizedBefore(), row.memorizedAfter(),
+                row.memorizationDifference());
+        System.out.printf("%-26s %10.2f %10.2f %10.2f%n", row.performanceMeasure(), row.performanceBefore(),
+                row.performanceAfter(), row.performanceDifference());
+        System.out.printf("%-26s %10d%n", row.unit() + " ablated", row.ablated());
+        System.out.printf("%-26s %10.2f%n", "seconds", row.seconds());
+    }
+}

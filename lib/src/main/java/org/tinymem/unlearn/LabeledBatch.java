@@ -1,0 +1,77 @@
+package org.tinymem.unlearn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.tinymem.model.CausalLm;
+import org.tinymem.model.Intervention;
+import org.tinymem.model.NextTokenLoss;
+import org.tinymem.model.TokenBatch;
+
+/**
+ * A batch whose rows are labelled memorized or retain (the {@code batch_mask} of Alg. 1 and 6).
+ *
+ * @param rows token rows
+ * @param memorized per row: true for an unlearn-set row
+ */
+public record LabeledBatch(List<int[]> rows, boolean[] memorized) {
+    public LabeledBatch {
+        if (rows.size() != memorized.length) throw new IllegalArgumentException("one label per row");
+    }
+
+    /**
+     * Shuffled batches of the unlearn rows, with the retain rows mixed in when {@code withRetain}
+     * ("shuffled_data ← Shuffle[memorized ∪ random]", Alg. 1 and 6).
+     */
+    public static List<LabeledBatch> shuffled(UnlearnSets sets, boolean withRetain, int batchSize, Random random) {
+        List<Integer> order = new ArrayList<>();
+        int total = sets.unlearn().size() + (withRetain ? sets.retain().size() : 0);
+        for (int i = 0; i < total; i++) order.add(i);
+        Collections.shuffle(order, random);
+        List<LabeledBatch> batches = new ArrayList<>();
+        for (int start = 0; start < total; start += batchSize) {
+            List<Integer> slice = order.subList(start, Math.min(total, start + batchSize));
+            List<int[]> rows = new ArrayList<>();
+            boolean[] labels = new boolean[slice.size()];
+            for (int i = 0; i < slice.size(); i++) {
+                int index = slice.get(i);
+                labels[i] = index < sets.unlearn().size();
+                rows.add(labels[i] ? sets.unlearn().get(index) : sets.retain().get(index - sets.unlearn().size()));
+            }
+            batches.add(new LabeledBatch(rows, labels));
+        }
+        return batches;
+    }
+
+    public int memorizedCount() {
+        int count = 0;
+        for (boolean m : memorized) count += m ? 1 : 0;
+        return count;
+    }
+
+    /**
+     * Per-row loss coefficients: {@code memorizedWeight} for memorized rows, {@code retainWeight}
+     * for the others; with {@code groupMeans} each is divided by its group's size, and an empty
+     * group contributes nothing (SPEC §7, BalancedSubnet).
+     */
+    public NDArray coefficients(NDManager manager, double memorizedWeight, double retainWeight, boolean groupMeans) {
+        int memorizedRows = memorizedCount();
+        int retainRows = rows.size() - memorizedRows;
+        double perMemorized = groupMeans ? memorizedWeight / Math.max(1, memorizedRows) : memorizedWeight;
+        double perRetain = groupMeans ? retainWeight / Math.max(1, retainRows) : retainWeight;
+        float[] values = new float[rows.size()];
+        for (int i = 0; i < values.length; i++) values[i] = (float) (memorized[i] ? perMemorized : perRetain);
+        return manager.create(values);
+    }
+
+    /** Σ coefficient · per-sequence mean loss over the rows (the "loss · batch_mask" of Alg. 1 and 6). */
+    public NDArray loss(CausalLm model, Intervention intervention, NDManager manager, double memorizedWeight,
+                        double retainWeight, boolean groupMeans) {
+        NDArray tokens = TokenBatch.pack(manager, rows, model.padToken());
+        NDArray perSequence = NextTokenLoss.of(model, tokens, intervention).perSequence();
+        return perSequence.mul(coefficients(manager, memorizedWeight, retainWeight, groupMeans)).sum();
+    }
+}

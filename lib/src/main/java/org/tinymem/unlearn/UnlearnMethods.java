@@ -1,0 +1,105 @@
+package org.tinymem.unlearn;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.tinymem.unlearn.weight.BalancedSubnet;
+import org.tinymem.unlearn.weight.Durable;
+import org.tinymem.unlearn.weight.DurableAgg;
+import org.tinymem.unlearn.weight.Greedy;
+import org.tinymem.unlearn.weight.SecondOrder;
+import org.tinymem.unlearn.weight.Subnet;
+
+/**
+ * Every unlearning method by its command-line name, built from the paper's defaults with the
+ * overrides a user gave. An override that a method does not have is an error, not silently ignored.
+ */
+public final class UnlearnMethods {
+    private static final Map<String, Function<Options, Unlearner>> METHODS = new LinkedHashMap<>();
+
+    static {
+        METHODS.put("greedy", o -> {
+            o.only("greedy", Set.of("ratio", "seed"));
+            Greedy.Params d = Greedy.Params.defaults();
+            return new Greedy(new Greedy.Params(o.ratio(d.ratio()), d.batchSize(), d.tensors(), o.seed()));
+        });
+        METHODS.put("durable", o -> new Durable(durable(o, "durable")));
+        METHODS.put("durable-agg", o -> new DurableAgg(durable(o, "durable-agg")));
+        METHODS.put("sou", o -> {
+            o.only("sou", Set.of("ratio"));
+            SecondOrder.Params d = SecondOrder.Params.defaults();
+            return new SecondOrder(new SecondOrder.Params(o.ratio(d.ratio()), d.blockSize(), d.damping(), d.gradients(),
+                    d.tensors()));
+        });
+        METHODS.put("subnet", o -> {
+            o.only("subnet", Set.of("ratio", "epochs", "lr", "seed"));
+            return new Subnet(subnet(o, Subnet.Params.defaults()));
+        });
+        METHODS.put("balanced-subnet", o -> {
+            BalancedSubnet.Params d = BalancedSubnet.Params.defaults();
+            return new BalancedSubnet(new BalancedSubnet.Params(subnet(o, d.mask()),
+                    o.lossWeight == null ? d.lossWeight() : o.lossWeight));
+        });
+    }
+
+    private UnlearnMethods() {}
+
+    /**
+     * Overrides of the defaults; null means "the method's default".
+     *
+     * @param ratio fraction to ablate
+     * @param epochs passes (Subnet, BalancedSubnet)
+     * @param lossWeight w of BalancedSubnet
+     * @param learningRate score learning rate (Subnet, BalancedSubnet)
+     * @param seed seed of shuffling and initialisation
+     */
+    public record Options(Double ratio, Integer epochs, Double lossWeight, Double learningRate, long seed) {
+        public static Options defaults() {
+            return new Options(null, null, null, null, 0);
+        }
+
+        double ratio(double fallback) {
+            return ratio == null ? fallback : ratio;
+        }
+
+        /** Refuses overrides outside {@code allowed} (names as on the command line). */
+        void only(String method, Set<String> allowed) {
+            List<String> given = new ArrayList<>();
+            if (ratio != null && !allowed.contains("ratio")) given.add("--ratio");
+            if (epochs != null && !allowed.contains("epochs")) given.add("--epochs");
+            if (lossWeight != null && !allowed.contains("loss-weight")) given.add("--loss-weight");
+            if (learningRate != null && !allowed.contains("lr")) given.add("--lr");
+            if (!given.isEmpty()) {
+                throw new IllegalArgumentException(String.join(", ", given) + " does not apply to " + method);
+            }
+        }
+    }
+
+    public static List<String> names() {
+        return List.copyOf(METHODS.keySet());
+    }
+
+    /** The method named {@code name} with {@code options} applied; unknown names and bad values are errors. */
+    public static Unlearner create(String name, Options options) {
+        Function<Options, Unlearner> factory = METHODS.get(name);
+        if (factory == null) {
+            throw new IllegalArgumentException("unknown method '" + name + "': use one of " + String.join(", ", names()));
+        }
+        return factory.apply(options);
+    }
+
+    private static Durable.Params durable(Options o, String method) {
+        o.only(method, Set.of("ratio"));
+        Durable.Params d = Durable.Params.defaults();
+        return new Durable.Params(o.ratio(d.ratio()), d.batchSize(), d.tensors());
+    }
+
+    private static Subnet.Params subnet(Options o, Subnet.Params d) {
+        return new Subnet.Params(o.ratio(d.ratio()), o.epochs == null ? d.epochs() : o.epochs,
+                o.learningRate == null ? d.learningRate() : o.learningRate, d.momentum(), d.weightDecay(), d.batchSize(),
+                d.tensors(), o.seed());
+    }
+}

@@ -1,0 +1,75 @@
+package org.tinymem.unlearn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleFunction;
+import org.tinymem.data.TinyMemData;
+import org.tinymem.eval.MathMeasures;
+import org.tinymem.eval.Scorecard;
+import org.tinymem.model.CausalLm;
+import tech.tablesaw.api.Table;
+
+/**
+ * The measured unlearning workflow (§3.3) for code and notebooks: measure the model, build the
+ * unlearn set from what it actually memorizes and a retain set, run a method on a copy, measure
+ * the copy, and report one {@link Scorecard.Row}. The original model is never modified.
+ */
+public final class Unlearning {
+    private Unlearning() {}
+
+    /** The model's measures before any edit and the data sets every method of a sweep shares. */
+    public record Baseline(Map<String, Double> measures, UnlearnSets sets) {
+        /** {@code retainRows} ≤ 0: as many retain rows as memorized ones (see {@link UnlearnSets#of}). */
+        public static Baseline of(CausalLm model, TinyMemData data, int retainRows, long seed) {
+            UnlearnSets sets = UnlearnSets.of(model, data, retainRows, seed);
+            return new Baseline(MathMeasures.measure(model, data), sets);
+        }
+    }
+
+    /** An edit with its measures; close it to free the edited model. */
+    public record Result(Edit edit, Map<String, Double> before, Map<String, Double> after, Scorecard.Row row)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            edit.close();
+        }
+    }
+
+    /** Runs {@code method} on a copy of {@code model} and measures it against the baseline. */
+    public static Result apply(CausalLm model, TinyMemData data, Baseline baseline, Unlearner method) {
+        Edit edit = method.unlearn(model, baseline.sets());
+        try {
+            Map<String, Double> after = MathMeasures.measure(edit.model(), data);
+            Map<String, Double> before = baseline.measures();
+            Scorecard.Row row = new Scorecard.Row(method.method(), method.params().toString(), MathMeasures.ACCURACY,
+                    before.get(MathMeasures.PERCENT_MEMORIZED), after.get(MathMeasures.PERCENT_MEMORIZED),
+                    before.get(MathMeasures.ACCURACY), after.get(MathMeasures.ACCURACY), edit.ablated(), edit.unit(),
+                    edit.seconds());
+            return new Result(edit, before, after, row);
+        } catch (RuntimeException e) {
+            edit.close();
+            throw e;
+        }
+    }
+
+    /** One measured run with the default retain set; the edited model is discarded. */
+    public static Scorecard.Row run(CausalLm model, TinyMemData data, Unlearner method) {
+        try (Result result = apply(model, data, Baseline.of(model, data, 0, 0), method)) {
+            return result.row();
+        }
+    }
+
+    /** A method at several ratios (e.g. a grid of App. A.3.5) against one baseline: one row per ratio. */
+    public static Table sweepRatios(CausalLm model, TinyMemData data, DoubleFunction<Unlearner> methodAtRatio,
+                                    double... ratios) {
+        Baseline baseline = Baseline.of(model, data, 0, 0);
+        List<Scorecard.Row> rows = new ArrayList<>();
+        for (double ratio : ratios) {
+            try (Result result = apply(model, data, baseline, methodAtRatio.apply(ratio))) {
+                rows.add(result.row());
+            }
+        }
+        return Scorecard.table(rows);
+    }
+}

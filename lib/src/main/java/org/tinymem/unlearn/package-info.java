@@ -1,0 +1,24 @@
+/**
+ * Post-training unlearning (§3.3, App. A.3): one {@link org.tinymem.unlearn.Unlearner} contract for
+ * every method, the unlearn/retain sets ({@link org.tinymem.unlearn.UnlearnSets}), shared mask,
+ * gradient and batch helpers, and the measured workflow ({@link org.tinymem.unlearn.Unlearning}).
+ * Weight-level methods (Algorithms 1–6) live in {@code unlearn.weight}.
+ *
+ * <p>Choices of ours, beyond SPEC §7:
+ * <ul>
+ *   <li>Counts are {@code floor(ratio · size)} (per tensor, or over all eligible weights for Greedy
+ *       and Durable-agg), and the reported count is the number of entries actually set to zero.</li>
+ *   <li>The retain set is a seeded sample of clean training rows, by default as many as there are
+ *       memorized rows (the paper does not state its size; a balanced mixture keeps the mask
+ *       methods' batches half memorized and their time near the paper's).</li>
+ *   <li>Sequence losses are the mean over real (non-pad) target tokens of each row; "mean ℓ of a
+ *       group" (BalancedSubnet) is the mean of those per-row losses.</li>
+ *   <li>Mask scores are drawn with PyTorch's {@code kaiming_uniform_(a=√5)} bound 1/√fan_in, fan_in
+ *       being dimension 1 of the stored tensor (HF Conv1D layout) and the length for 1-D biases
+ *       (PyTorch refuses 1-D tensors); the straight-through gradient is that of |score|, as in
+ *       edge-popup (Ramanujan et al. 2020), and the masked entries are the lowest-|score| ones.</li>
+ *   <li>SOU's Fisher inverse is kept in float64 (damping 1e-7 puts 1e7 on its diagonal).</li>
+ *   <li>M and A are signed % differences, 100 · (after − before) / before (Fig. 3 and 5).</li>
+ * </ul>
+ */
+package org.tinymem.unlearn;

@@ -1,0 +1,98 @@
+package org.tinymem.unlearn.weight;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.tinymem.model.CausalLm;
+import org.tinymem.unlearn.Gradients;
+import org.tinymem.unlearn.LabeledBatch;
+import org.tinymem.unlearn.Mask;
+import org.tinymem.unlearn.TensorScope;
+import org.tinymem.unlearn.UnlearnParams;
+import org.tinymem.unlearn.UnlearnSets;
+import org.tinymem.unlearn.Unlearner;
+
+/**
+ * Subnet (Alg. 5, App. A.3.2): learn straight-through masks ({@link ScoreMasks}) over the frozen
+ * eligible weights by gradient ascent on the unlearn-set loss (loss = −mean ℓ(memorized rows)),
+ * SGD with momentum on the scores; finally fold W ⊙ M into the weights.
+ */
+public final class Subnet implements Unlearner {
+
+    /**
+     * Hyper-parameters of the learned masks (Subnet, and BalancedSubnet on top).
+     *
+     * @param ratio fraction of each eligible tensor that the mask zeroes (grid 1e-5 … 0.3)
+     * @param epochs passes over the batches (grid 1, 10, 20)
+     * @param learningRate SGD learning rate of the scores (0.1)
+     * @param momentum SGD momentum (0.9)
+     * @param weightDecay SGD L2 decay of the scores (5e-4)
+     * @param batchSize rows per batch (64)
+     * @param tensors eligible tensors
+     * @param seed seed of the score initialisation and of the shuffling
+     */
+    public record Params(double ratio, int epochs, double learningRate, double momentum, double weightDecay,
+                         int batchSize, TensorScope tensors, long seed) implements UnlearnParams {
+        public Params {
+            UnlearnParams.checkRatio(ratio);
+            UnlearnParams.checkPositive("epochs", epochs);
+            UnlearnParams.checkPositive("batch size", batchSize);
+            if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+            if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+            if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be ≥ 0, got " + weightDecay);
+            java.util.Objects.requireNonNull(tensors, "tensors");
+        }
+
+        public static Params defaults() {
+            return new Params(1e-2, 10, 0.1, 0.9, 5e-4, 64, TensorScope.MLP, 0);
+        }
+    }
+
+    private final Params params;
+
+    public Subnet(Params params) {
+        this.params = params;
+    }
+
+    @Override
+    public String method() {
+        return "subnet";
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    @Override
+    public long ablateInPlace(CausalLm model, UnlearnSets sets) {
+        return learnMasks(model, sets, params, false, -1, 0);
+    }
+
+    /**
+     * The mask-learning loop of Alg. 5 and 6: each batch's loss is Σ coefficient · ℓ(row) with
+     * {@code memorizedWeight} / {@code retainWeight} averaged within each group; SGD steps the
+     * scores only; the final hard masks are folded into the weights. Returns the zeroed count.
+     */
+    static long learnMasks(CausalLm model, UnlearnSets sets, Params params, boolean withRetain, double memorizedWeight,
+                           double retainWeight) {
+        List<String> names = params.tensors().names(model);
+        Map<String, NDArray> eligible = Mask.select(model.parameters(), names);
+        Random random = new Random(params.seed());
+        try (Gradients.Frozen frozen = Gradients.freezeAllBut(model, List.of());
+             NDManager manager = model.manager().newSubManager();
+             ScoreMasks masks = new ScoreMasks(manager, eligible, params.ratio(), params.seed());
+             MomentumSgd sgd = new MomentumSgd(masks.scores(), manager, params.learningRate(), params.momentum(),
+                     params.weightDecay())) {
+            for (int epoch = 0; epoch < params.epochs(); epoch++) {
+                for (LabeledBatch batch : LabeledBatch.shuffled(sets, withRetain, params.batchSize(), random)) {
+                    Gradients.backward(() -> batch.loss(model, masks, manager, memorizedWeight, retainWeight, true));
+                    sgd.step();
+                }
+            }
+            return masks.fold(eligible);
+        }
+    }
+}
