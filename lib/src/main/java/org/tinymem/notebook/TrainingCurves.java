@@ -11,6 +11,7 @@ import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Axis;
 import tech.tablesaw.plotly.components.Figure;
+import tech.tablesaw.plotly.components.Grid;
 import tech.tablesaw.plotly.components.Layout;
 import tech.tablesaw.plotly.components.Line;
 import tech.tablesaw.plotly.traces.ScatterTrace;
@@ -43,7 +44,11 @@ public final class TrainingCurves {
         return table;
     }
 
-    /** One run: training loss (left axis) and % memorized and accuracy (right axis, 0–100 %) over epochs. */
+    /**
+     * One run, two stacked panels over a shared epoch axis: training loss on top, % memorized and
+     * accuracy (0–100 %) below. (Tablesaw cannot move the legend, so a right-hand second axis would
+     * collide with it.)
+     */
     public static Figure run(String title, List<HistoryRow> history) {
         double[] epochs = epochs(history);
         Trace loss = ScatterTrace.builder(epochs, history.stream().mapToDouble(HistoryRow::trainLoss).toArray())
@@ -55,11 +60,11 @@ public final class TrainingCurves {
         Trace accuracy = ScatterTrace.builder(epochs, metric(history, MathMeasures.ACCURACY))
                 .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name("accuracy (%)").yAxis(ScatterTrace.YAxis.Y2)
                 .line(Line.builder().color(COLOURS.get(0)).dash(Line.Dash.DASH).build()).build();
-        Layout layout = Layout.builder().title(title).width(760).height(420)
+        Layout layout = Layout.builder().title(title).width(760).height(560)
+                .grid(Grid.builder().rows(2).columns(1).pattern(Grid.Pattern.COUPLED).yGap(0.15).build())
                 .xAxis(Axis.builder().title("epoch").build())
                 .yAxis(Axis.builder().title("training loss").rangeMode(Axis.RangeMode.TO_ZERO).build())
-                .yAxis2(Axis.builder().title("% memorized, accuracy (%)").range(0, 100)
-                        .overlaying(ScatterTrace.YAxis.Y).side(Axis.Side.right).showGrid(false).build())
+                .yAxis2(Axis.builder().title("% memorized, accuracy %").range(-2, 102).build())
                 .build();
         return new Figure(layout, loss, memorized, accuracy);
     }
