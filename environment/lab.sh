@@ -22,5 +22,7 @@ threads="${TINYMEM_THREADS:-$(nproc)}"
 export JAVA_TOOL_OPTIONS="-Dai.djl.pytorch.num_threads=$threads -Dai.djl.pytorch.num_interop_threads=1${JAVA_TOOL_OPTIONS:+ $JAVA_TOOL_OPTIONS}"
 say "notebooks in $ROOT/notebooks, kernel \"TinyMem (Java 17)\", $threads PyTorch thread(s), runs in ${TINYMEM_RUNS:-$TINYMEM_HOME/runs}"
 say "open the URL with the token printed below (Ctrl-C twice stops the server)"
-exec jupyter-notebook --no-browser --ip=127.0.0.1 --port="${TINYMEM_LAB_PORT:-8888}" \
+root_flag=()
+[ "$(id -u)" = 0 ] && root_flag=(--allow-root)   # containers often run as root; the server listens on localhost only
+exec jupyter-notebook --no-browser --ip=127.0.0.1 --port="${TINYMEM_LAB_PORT:-8888}" "${root_flag[@]}" \
   --notebook-dir="$ROOT/notebooks" "$@"
