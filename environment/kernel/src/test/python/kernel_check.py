@@ -95,6 +95,14 @@ def main():
         results = of_type(out, "execute_result")
         check("kernel answers after interrupts", results and results[0]["data"]["text/plain"] == "41", out)
 
+        # PyTorch's grad mode is per thread and every cell runs on a fresh thread: the library's
+        # cell-thread hook must switch it off, as DJL does on the thread that loads the engine.
+        execute(kc, "var engineManager = ai.djl.ndarray.NDManager.newBaseManager();", timeout=120)
+        reply, out = execute(kc, "ai.djl.pytorch.jni.JniUtils.isGradMode()")
+        results = of_type(out, "execute_result")
+        check("grad mode is off in a cell after the engine loaded",
+              results and results[0]["data"]["text/plain"] == "false", out)
+
         reply, out = execute(kc, "import tech.tablesaw.api.*;\n"
                              "Table.create(\"scores\", DoubleColumn.create(\"loss\", 0.123456, 2.5),"
                              " IntColumn.create(\"tokens\", 1234567, 2))")

@@ -33,6 +33,23 @@ public final class Display {
     }
 
     /**
+     * Makes a fresh cell thread behave like the thread that loaded the engine. Called by the kernel
+     * at the start of every cell snippet, each of which runs on a new thread.
+     *
+     * <p>PyTorch's grad mode is per thread, and DJL switches it off only on the thread that loads
+     * the engine. Elsewhere it is on: inference then records autograd graphs (slower, more memory)
+     * and code that asks {@code JniUtils.isGradMode()} takes its training path. Before the engine is
+     * loaded there is nothing to do: whichever thread loads it gets grad mode off from DJL.
+     */
+    public static void cellThreadStarted() {
+        try {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError engineNotLoadedYet) {
+            // the native library is not loaded yet; DJL sets grad mode when it loads it
+        }
+    }
+
+    /**
      * The rich form of a cell's last value, so that a cell ending in {@code table} shows the table
      * as HTML. Called by the kernel for every value.
      *

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,6 +69,20 @@ public final class Trainer {
 
     public Result train(Gpt model, List<TrainRow> rows) {
         if (rows.isEmpty()) throw new IllegalArgumentException("no training rows");
+        // PyTorch's grad mode is per thread, and DJL switches it off only on the thread that loaded
+        // the engine. On any other thread (a notebook cell runs on a fresh one) it stays on after the
+        // GradientCollector closes, and AdamW's in-place update of a leaf parameter then fails with
+        // "a leaf Variable that requires grad is being used in an in-place operation".
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return trainWithoutGradMode(model, rows);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private Result trainWithoutGradMode(Gpt model, List<TrainRow> rows) {
         long perEpoch = stepsPerEpoch(rows.size(), config.batchSize());
         long totalSteps = perEpoch * config.epochs();
         List<HistoryRow> history = new ArrayList<>();

@@ -50,6 +50,26 @@ class TrainerTest {
     }
 
     @Test
+    void trainsOnAThreadOtherThanTheOneThatLoadedTheEngine() throws Exception {
+        // Notebook cells run on fresh threads, where PyTorch's per-thread grad mode starts on.
+        TinyMemData data = MathData.build(Profile.SMOKE.mathData(MathTask.Operation.ADD, Artifact.Kind.NOISE, 0));
+        TrainConfig config = new TrainConfig(1, 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 5, 0.1, 1, 1, 0);
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(tiny(1), 0, manager)) {
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread cell = new Thread(() -> {
+                try {
+                    new Trainer(config, m -> Map.of(), null, Progress.silent()).train(model, data.train().subList(0, 64));
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            cell.start();
+            cell.join();
+            assertEquals(null, failure.get(), "training on a fresh thread");
+        }
+    }
+
+    @Test
     void aTinyModelMemorizesAHandfulOfSequencesAndTheMeasureSaysSo() {
         // Eight "noisy" sequences: random numbers, so they can only be learned by heart.
         java.util.Random random = new java.util.Random(42);

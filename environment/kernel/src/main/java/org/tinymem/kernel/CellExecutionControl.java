@@ -20,6 +20,12 @@ final class CellExecutionControl extends DirectExecutionControl {
     private volatile Thread running;
     private volatile boolean stopRequested;
     private volatile Object lastValue;
+    private volatile Runnable threadSetup = () -> {};
+
+    /** Runs first on every cell thread (the library uses it to set per-thread engine state). */
+    void onCellThread(Runnable setup) {
+        threadSetup = setup;
+    }
 
     /** The object the last snippet evaluated to ({@code null} for statements). */
     Object lastValue() {
@@ -43,6 +49,7 @@ final class CellExecutionControl extends DirectExecutionControl {
         Throwable[] failure = new Throwable[1];
         Thread thread = new Thread(() -> {
             try {
+                threadSetup.run();
                 value[0] = doit.invoke(null);
             } catch (Throwable t) {
                 failure[0] = t;

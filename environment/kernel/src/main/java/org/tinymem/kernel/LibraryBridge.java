@@ -14,9 +14,11 @@ final class LibraryBridge {
     private static final String DISPLAY_CLASS = "org.tinymem.notebook.Display";
 
     private final Method bundleFor;
+    private final Method cellThreadStarted;
 
-    private LibraryBridge(Method bundleFor) {
+    private LibraryBridge(Method bundleFor, Method cellThreadStarted) {
         this.bundleFor = bundleFor;
+        this.cellThreadStarted = cellThreadStarted;
     }
 
     /**
@@ -29,12 +31,28 @@ final class LibraryBridge {
         try {
             Class<?> display = Class.forName(DISPLAY_CLASS, true, loader);
             display.getMethod("connect", BiConsumer.class, BiConsumer.class).invoke(null, show, update);
-            return new LibraryBridge(display.getMethod("bundleFor", Object.class));
+            Method cellThreadStarted;
+            try {
+                cellThreadStarted = display.getMethod("cellThreadStarted");
+            } catch (NoSuchMethodException olderLibrary) {
+                cellThreadStarted = null;
+            }
+            return new LibraryBridge(display.getMethod("bundleFor", Object.class), cellThreadStarted);
         } catch (ClassNotFoundException e) {
             return null;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the TinyMem library on the class path has an incompatible "
                     + DISPLAY_CLASS + "; rebuild the kernel and the library together (./tinymem setup)", e);
+        }
+    }
+
+    /** Prepares a new cell thread (per-thread engine state); a failure there must not fail the cell. */
+    void cellThreadStarted() {
+        if (cellThreadStarted == null) return;
+        try {
+            cellThreadStarted.invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // the cell still runs, only without the library's thread setup
         }
     }
 

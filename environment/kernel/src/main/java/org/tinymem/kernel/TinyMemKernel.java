@@ -92,6 +92,10 @@ public final class TinyMemKernel extends BaseKernel {
         classPath.forEach(jshell::addToClasspath);
         DEFAULT_IMPORTS.forEach(name -> jshell.eval("import " + name + ";"));
         library = LibraryBridge.connect(ClassLoader.getSystemClassLoader(), this::show, this::update);
+        if (library != null) {
+            LibraryBridge bridge = library;
+            control.onCellThread(bridge::cellThreadStarted);
+        }
         return jshell;
     }
 

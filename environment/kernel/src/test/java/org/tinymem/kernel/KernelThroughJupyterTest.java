@@ -48,7 +48,7 @@ class KernelThroughJupyterTest {
     }
 
     /** A kernelspec like the installed one, but on the test class path (unshaded, no AppCDS). */
-    private static void writeKernelSpec(Path dir, Path home) throws IOException {
+    static void writeKernelSpec(Path dir, Path home) throws IOException {
         Files.createDirectories(dir);
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String json = "{\n"

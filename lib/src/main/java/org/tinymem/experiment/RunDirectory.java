@@ -1,0 +1,36 @@
+package org.tinymem.experiment;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+
+/**
+ * Where runs live, shared by the launcher's demo, the CLI and the notebooks so that a model trained
+ * once is reused everywhere (a finished run directory makes {@link TrainRun#run} return at once):
+ * {@code <root>/<profile>/<data>-<artifact>-<layers>l-seed<seed>}. The root is {@code $TINYMEM_RUNS}
+ * if set (tests point it at a temporary directory), else {@code $TINYMEM_HOME/runs}, else {@code runs}.
+ */
+public final class RunDirectory {
+    private RunDirectory() {}
+
+    public static Path root() {
+        return root(System.getenv());
+    }
+
+    static Path root(Map<String, String> env) {
+        String runs = env.get("TINYMEM_RUNS");
+        if (runs != null && !runs.isBlank()) return Paths.get(runs).toAbsolutePath();
+        String home = env.get("TINYMEM_HOME");
+        return (home != null && !home.isBlank() ? Paths.get(home).resolve("runs") : Paths.get("runs")).toAbsolutePath();
+    }
+
+    /** The run's directory under {@link #root()}. */
+    public static Path of(RunSpec spec) {
+        return root().resolve(spec.profile().cliName()).resolve(name(spec));
+    }
+
+    /** {@code math-add-noise-4l-seed0}. */
+    public static String name(RunSpec spec) {
+        return spec.data() + "-" + spec.artifact().cliName() + "-" + spec.layers() + "l-seed" + spec.seed();
+    }
+}
