@@ -3,6 +3,7 @@ package org.tinymem.train;
 import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.tinymem.data.TrainRow;
 import org.tinymem.model.Gpt;
 import org.tinymem.model.Intervention;
@@ -39,6 +40,16 @@ public interface Regularizer {
      */
     default Gpt deployed(Gpt model) {
         return model;
+    }
+
+    /** Applies {@code use} to {@link #deployed(Gpt)} and closes the deployed model if it is a copy. */
+    default <T> T withDeployed(Gpt model, Function<Gpt, T> use) {
+        Gpt deployed = deployed(model);
+        try {
+            return use.apply(deployed);
+        } finally {
+            if (deployed != model) deployed.close();
+        }
     }
 
     /** State that a resumed run needs (saved in checkpoints; default: none). */

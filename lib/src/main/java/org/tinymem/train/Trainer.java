@@ -144,7 +144,7 @@ public final class Trainer {
                 double epochLoss = lossSum / perEpoch;
                 boolean last = epoch == config.epochs();
                 if (last || epoch % config.evaluateEvery() == 0) {
-                    Map<String, Double> metrics = new LinkedHashMap<>(evaluateDeployed(model));
+                    Map<String, Double> metrics = new LinkedHashMap<>(regularizer.withDeployed(model, evaluator::evaluate));
                     if (regularizer != Regularizer.NONE) metrics.put(REGULARIZER_SECONDS, regularizerNanos / 1e9);
                     history.add(new HistoryRow(epoch, step, epochLoss, trainSeconds, metrics));
                 }
@@ -157,16 +157,6 @@ public final class Trainer {
         }
         progress.close();
         return new Result(config.epochs(), step, trainSeconds, history, resumed);
-    }
-
-    /** The evaluator's measures of the model as the regularizer deploys it (e.g. memorization units dropped). */
-    private Map<String, Double> evaluateDeployed(Gpt model) {
-        Gpt deployed = regularizer.deployed(model);
-        try {
-            return evaluator.evaluate(deployed);
-        } finally {
-            if (deployed != model) deployed.close();
-        }
     }
 
     /** Adds the time spent in a regularizer's forward-pass hooks to {@link #regularizerNanos}. */
