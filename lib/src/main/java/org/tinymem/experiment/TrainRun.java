@@ -92,7 +92,7 @@ public final class TrainRun {
                     .withRegularizer(regularizer).train(model, data.train());
             Map<String, Double> metrics = result.last().metrics();
             // The saved model is the one that was measured (example-tied dropout: memorization units dropped).
-            regularizer.withDeployed(model, deployed -> {
+            long parameters = regularizer.withDeployed(model, deployed -> {
                 ModelFiles.save(deployed, dir, Map.of("run", spec.toJson().toString()));
                 return deployed.parameterCount();
             });
@@ -101,12 +101,12 @@ public final class TrainRun {
             json.addProperty("epochs", result.epochs());
             json.addProperty("steps", result.steps());
             json.addProperty("probes", data.probes().size());
-            json.addProperty("parameters", model.parameterCount());
+            json.addProperty("parameters", parameters);
             json.addProperty("train_rows", data.train().size());
             json.addProperty("data_fingerprint", data.fingerprint());
             Json.write(dir.resolve(METRICS), json);
             writeHistory(dir.resolve(HISTORY), result.history());
-            return new Outcome(result, metrics, model.parameterCount());
+            return new Outcome(result, metrics, parameters);
         }
     }
 

@@ -131,6 +131,11 @@ public final class Trainer {
                         regularizerNanos += System.nanoTime() - objectiveStart;
                         collector.backward(objective);
                         loss = mean.getFloat();
+                        if (!Float.isFinite(loss)) {
+                            // Fail fast: every later step would train on NaN (seen once with spectral norm, §3.1).
+                            throw new IllegalStateException("training diverged: loss " + loss + " at epoch " + epoch
+                                    + ", step " + (step + 1) + "; the newest checkpoint precedes it");
+                        }
                         tokens += (long) terms.mask().sum().getFloat();
                     }
                     optimizer.step(config.learningRateAt(step, totalSteps));
