@@ -2,11 +2,14 @@ package org.tinymem.cli;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tinymem.data.Artifact;
 import org.tinymem.experiment.RunSpec;
 import org.tinymem.experiment.TrainRun;
 import org.tinymem.train.Profile;
+import org.tinymem.train.RegularizerSpec;
 import org.tinymem.util.TerminalProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,9 +35,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "run directory; re-running with the same options resumes")
     Path out;
 
+    @Option(names = "--regularizer", description = "train-time regularizer (§3.1): spectral-norm, loss-truncation or example-tied-dropout")
+    String regularizer;
+
+    @Option(names = "--lambda", description = "spectral-norm penalty weight λ > 0 (default 0.01)")
+    Double lambda;
+
+    @Option(names = "--dropc", description = "loss-truncation share of sequences dropped, in (0, 1) (default 0.05)")
+    Double dropc;
+
+    @Option(names = "--p-mem", description = "example-tied-dropout keep probability of memorization units, in (0, 1] (default 0.05)")
+    Double pMem;
+
     @Override
     public Integer call() {
-        RunSpec spec = new RunSpec(data, Artifact.Kind.parse(artifact), layers, Profile.parse(profile), seed);
+        RunSpec spec = new RunSpec(data, Artifact.Kind.parse(artifact), layers, Profile.parse(profile), seed, regularizerSpec());
         boolean existing = TrainRun.claim(out, spec);
         System.out.println((existing ? "resuming " : "training ") + spec.toJson() + " into " + out);
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -43,5 +58,20 @@ final class TrainCommand implements Callable<Integer> {
         }
         System.out.println("wrote " + out.resolve("model.safetensors") + ", metrics.json, history.csv, provenance.json");
         return 0;
+    }
+
+    /** The regularizer and its one hyper-parameter; a hyper-parameter of another (or no) regularizer is an error. */
+    private RegularizerSpec regularizerSpec() {
+        Map<RegularizerSpec.Kind, Double> given = new EnumMap<>(RegularizerSpec.Kind.class);
+        if (lambda != null) given.put(RegularizerSpec.Kind.SPECTRAL_NORM, lambda);
+        if (dropc != null) given.put(RegularizerSpec.Kind.LOSS_TRUNCATION, dropc);
+        if (pMem != null) given.put(RegularizerSpec.Kind.EXAMPLE_TIED_DROPOUT, pMem);
+        RegularizerSpec.Kind kind = regularizer == null ? null : RegularizerSpec.Kind.parse(regularizer);
+        for (RegularizerSpec.Kind other : given.keySet()) {
+            if (other != kind) {
+                throw new IllegalArgumentException("--" + other.parameter().replace('_', '-') + " needs --regularizer " + other.cliName());
+            }
+        }
+        return kind == null ? null : new RegularizerSpec(kind, given.getOrDefault(kind, kind.defaultValue()));
     }
 }

@@ -19,6 +19,7 @@ import org.tinymem.model.Gpt;
 import org.tinymem.model.GptConfig;
 import org.tinymem.model.ModelFiles;
 import org.tinymem.train.HistoryRow;
+import org.tinymem.train.Regularizer;
 import org.tinymem.train.TrainConfig;
 import org.tinymem.train.Trainer;
 import org.tinymem.util.AtomicFiles;
@@ -60,10 +61,16 @@ public final class TrainRun {
             }
             return true;
         }
+        requireNewOrEmpty(dir, "holds no TinyMem run");
+        return false;
+    }
+
+    /** Refuses (never overwrites) a directory with anything in it; {@code holding} completes the message. */
+    public static void requireNewOrEmpty(Path dir, String holding) {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException(dir + " is not empty and holds no TinyMem run; choose a new or empty --out");
+                    throw new IllegalArgumentException(dir + " is not empty and " + holding + "; choose a new or empty --out");
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("could not list " + dir, e);
@@ -71,7 +78,6 @@ public final class TrainRun {
         } else if (Files.exists(dir)) {
             throw new IllegalArgumentException(dir + " exists and is not a directory");
         }
-        return false;
     }
 
     public static Outcome run(RunSpec spec, Path dir, NDManager manager, Progress progress) {
@@ -81,21 +87,26 @@ public final class TrainRun {
         TinyMemData data = MathData.build(plan.data());
         Json.write(dir.resolve(PROVENANCE), Provenance.of(plan, spec.seed(), data.fingerprint()));
         try (Gpt model = Gpt.initialize(plan.model(), spec.seed(), manager)) {
+            Regularizer regularizer = spec.regularizer() == null ? Regularizer.NONE : spec.regularizer().create(model, spec.seed());
             Trainer.Result result = new Trainer(plan.training(), MathMeasures.evaluator(data), dir, progress)
-                    .train(model, data.train());
+                    .withRegularizer(regularizer).train(model, data.train());
             Map<String, Double> metrics = result.last().metrics();
-            ModelFiles.save(model, dir, Map.of("run", spec.toJson().toString()));
+            // The saved model is the one that was measured (example-tied dropout: memorization units dropped).
+            long parameters = regularizer.withDeployed(model, deployed -> {
+                ModelFiles.save(deployed, dir, Map.of("run", spec.toJson().toString()));
+                return deployed.parameterCount();
+            });
             JsonObject json = Json.of(metrics);
             json.addProperty("train_seconds", result.trainSeconds());
             json.addProperty("epochs", result.epochs());
             json.addProperty("steps", result.steps());
             json.addProperty("probes", data.probes().size());
-            json.addProperty("parameters", model.parameterCount());
+            json.addProperty("parameters", parameters);
             json.addProperty("train_rows", data.train().size());
             json.addProperty("data_fingerprint", data.fingerprint());
             Json.write(dir.resolve(METRICS), json);
             writeHistory(dir.resolve(HISTORY), result.history());
-            return new Outcome(result, metrics, model.parameterCount());
+            return new Outcome(result, metrics, parameters);
         }
     }
 
@@ -119,10 +130,15 @@ public final class TrainRun {
 
     /** Rebuilds a finished run's data from its {@code run.json} (data generation is deterministic). */
     public static TinyMemData dataOf(Path dir) {
+        return MathData.build(Plan.of(specOf(dir)).data());
+    }
+
+    /** A run directory's {@code run.json}. */
+    public static RunSpec specOf(Path dir) {
         Path specFile = dir.resolve(SPEC);
         if (!Files.isRegularFile(specFile)) {
             throw new IllegalArgumentException("no " + SPEC + " in " + dir + ": not a TinyMem training run");
         }
-        return MathData.build(Plan.of(RunSpec.fromJson(Json.read(specFile))).data());
+        return RunSpec.fromJson(Json.read(specFile));
     }
 }

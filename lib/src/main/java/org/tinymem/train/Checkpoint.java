@@ -24,7 +24,8 @@ import org.tinymem.util.AtomicFiles;
 
 /**
  * A training checkpoint: {@code checkpoints/epoch-NNNN/} with the model (HF layout), the optimizer
- * moments, and {@code state.json} (epoch, step, seed, seconds, history). The folder is written under a
+ * moments, {@code state.json} (epoch, step, seed, seconds, history) and, for a regularized run,
+ * {@code regularizer.safetensors} (its state and the seconds spent in it). The folder is written under a
  * temporary name and renamed when complete, so the newest complete checkpoint is always usable.
  * The shuffling RNG needs no saved state: epoch e is shuffled with {@code Random(seed, e)}.
  */
@@ -32,15 +33,30 @@ public final class Checkpoint {
     public static final String FOLDER = "checkpoints";
     private static final String OPTIMIZER = "optimizer.safetensors";
     private static final String STATE = "state.json";
+    private static final String REGULARIZER = "regularizer.safetensors";
+    private static final String REGULARIZER_SECONDS = "regularizer_seconds";
 
     private Checkpoint() {}
 
     /** State restored from a checkpoint. */
     public record State(int epoch, long step, double trainSeconds, List<HistoryRow> history,
-                        Map<String, Safetensors.Tensor> optimizer, Path folder) {}
+                        Map<String, Safetensors.Tensor> optimizer, RegularizerState regularizer, Path folder) {}
+
+    /** A {@link Regularizer}'s resume state and the seconds spent in it so far. */
+    public record RegularizerState(double seconds, Map<String, Safetensors.Tensor> tensors) {
+        public static final RegularizerState NONE = new RegularizerState(0, Map.of());
+
+        public RegularizerState {
+            tensors = Map.copyOf(tensors);
+        }
+
+        boolean isEmpty() {
+            return seconds == 0 && tensors.isEmpty();
+        }
+    }
 
     public static void save(Path runDir, Gpt model, AdamW optimizer, int epoch, long step, long seed,
-                            double trainSeconds, List<HistoryRow> history) {
+                            double trainSeconds, List<HistoryRow> history, RegularizerState regularizer) {
         Path root = runDir.resolve(FOLDER);
         Path finalDir = root.resolve(String.format("epoch-%04d", epoch));
         Path temp = root.resolve(String.format(".epoch-%04d.partial", epoch));
@@ -49,6 +65,10 @@ public final class Checkpoint {
             Files.createDirectories(temp);
             ModelFiles.save(model, temp, Map.of("epoch", Integer.toString(epoch)));
             Safetensors.write(temp.resolve(OPTIMIZER), optimizer.state(), Map.of("step", Long.toString(step)));
+            if (!regularizer.isEmpty()) {
+                Safetensors.write(temp.resolve(REGULARIZER), new java.util.TreeMap<>(regularizer.tensors()),
+                        Map.of(REGULARIZER_SECONDS, Double.toString(regularizer.seconds())));
+            }
             JsonObject state = new JsonObject();
             state.addProperty("epoch", epoch);
             state.addProperty("step", step);
@@ -61,7 +81,9 @@ public final class Checkpoint {
             Files.move(temp, finalDir, StandardCopyOption.ATOMIC_MOVE);
             // Only the newest checkpoint needs optimizer state (for resuming); older ones keep the model.
             for (Path older : complete(root)) {
-                if (!older.equals(finalDir)) Files.deleteIfExists(older.resolve(OPTIMIZER));
+                if (older.equals(finalDir)) continue;
+                Files.deleteIfExists(older.resolve(OPTIMIZER));
+                Files.deleteIfExists(older.resolve(REGULARIZER));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not write checkpoint " + finalDir + ": " + e.getMessage(), e);
@@ -86,12 +108,20 @@ public final class Checkpoint {
                 Safetensors.Contents optimizer = Safetensors.read(folder.resolve(OPTIMIZER));
                 return Optional.of(new State(state.get("epoch").getAsInt(), state.get("step").getAsLong(),
                         state.get("train_seconds").getAsDouble(), parseHistory(state.getAsJsonArray("history")),
-                        optimizer.tensors(), folder));
+                        optimizer.tensors(), readRegularizer(folder), folder));
             } catch (IOException e) {
                 throw new UncheckedIOException("could not read checkpoint " + folder, e);
             }
         }
         return Optional.empty();
+    }
+
+    private static RegularizerState readRegularizer(Path folder) {
+        Path file = folder.resolve(REGULARIZER);
+        if (!Files.isRegularFile(file)) return RegularizerState.NONE;
+        Safetensors.Contents contents = Safetensors.read(file);
+        return new RegularizerState(Double.parseDouble(contents.metadata().getOrDefault(REGULARIZER_SECONDS, "0")),
+                contents.tensors());
     }
 
     private static List<Path> complete(Path root) {

@@ -26,13 +26,23 @@ import org.tinymem.util.Progress;
  * padding trimmed per batch, evaluation and checkpoints every few epochs. A run resumes from its
  * newest checkpoint and then produces exactly the numbers of an uninterrupted run: the model and
  * optimizer state are restored bit for bit and every epoch's shuffle depends only on (seed, epoch).
+ * An optional {@link Regularizer} (§3.1) shapes each step; the wall time spent in it is recorded
+ * as the metric {@value #REGULARIZER_SECONDS}.
  */
 public final class Trainer {
+    /**
+     * Cumulative wall seconds inside the regularizer (its forward-pass hooks and objective; its share
+     * of the backward pass cannot be separated). The paper's "Time" of a regularizer (Table 1) is the
+     * whole overhead: compare {@code train_seconds} with an unregularized run.
+     */
+    public static final String REGULARIZER_SECONDS = "regularizer_seconds";
     private final TrainConfig config;
     private final Evaluator evaluator;
     private final Path runDir;
     private final Progress progress;
     private EpochListener epochListener = epoch -> {};
+    private Regularizer regularizer = Regularizer.NONE;
+    private long regularizerNanos;
 
     /** Called after each epoch's checkpoint (tests use it to simulate an interruption). */
     @FunctionalInterface
@@ -59,6 +69,12 @@ public final class Trainer {
 
     public Trainer onEpoch(EpochListener listener) {
         this.epochListener = listener;
+        return this;
+    }
+
+    /** Trains with {@code regularizer} (default {@link Regularizer#NONE}). */
+    public Trainer withRegularizer(Regularizer regularizer) {
+        this.regularizer = java.util.Objects.requireNonNull(regularizer);
         return this;
     }
 
@@ -90,6 +106,7 @@ public final class Trainer {
         long step = 0;
         double trainSeconds = 0;
         boolean resumed = false;
+        regularizerNanos = 0;
         try (AdamW optimizer = AdamW.of(model.parameters(), model.manager(), config);
              NDManager manager = model.manager().newSubManager()) {
             if (runDir != null) {
@@ -99,6 +116,8 @@ public final class Trainer {
                     startEpoch = state.get().epoch();
                     step = state.get().step();
                     trainSeconds = state.get().trainSeconds();
+                    regularizer.restore(state.get().regularizer().tensors());
+                    regularizerNanos = (long) (state.get().regularizer().seconds() * 1e9);
                     history.addAll(state.get().history());
                     resumed = true;
                 }
@@ -110,16 +129,28 @@ public final class Trainer {
                 long tokens = 0;
                 long started = System.nanoTime();
                 for (int start = 0; start < order.size(); start += config.batchSize()) {
-                    List<int[]> batch = order.subList(start, Math.min(order.size(), start + config.batchSize()))
-                            .stream().map(TrainRow::tokens).toList();
+                    List<TrainRow> batchRows = order.subList(start, Math.min(order.size(), start + config.batchSize()));
+                    List<int[]> batch = batchRows.stream().map(TrainRow::tokens).toList();
                     float loss;
                     try (NDScope ignored = new NDScope();
                          GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         NDArray ids = TokenBatch.pack(manager, batch, model.padToken());
-                        NextTokenLoss.Terms terms = NextTokenLoss.of(model, ids, Intervention.NONE);
+                        long hookStart = System.nanoTime();
+                        Intervention intervention = regularizer == Regularizer.NONE ? Intervention.NONE
+                                : new TimedIntervention(regularizer.intervention(batchRows));
+                        regularizerNanos += System.nanoTime() - hookStart;
+                        NextTokenLoss.Terms terms = NextTokenLoss.of(model, ids, intervention);
                         NDArray mean = terms.mean();
-                        collector.backward(mean);
+                        long objectiveStart = System.nanoTime();
+                        NDArray objective = regularizer == Regularizer.NONE ? mean : regularizer.objective(terms, batchRows);
+                        regularizerNanos += System.nanoTime() - objectiveStart;
+                        collector.backward(objective);
                         loss = mean.getFloat();
+                        if (!Float.isFinite(loss)) {
+                            // Fail fast: every later step would train on NaN (seen once with spectral norm, §3.1).
+                            throw new IllegalStateException("training diverged: loss " + loss + " at epoch " + epoch
+                                    + ", step " + (step + 1) + "; the newest checkpoint precedes it");
+                        }
                         tokens += (long) terms.mask().sum().getFloat();
                     }
                     optimizer.step(config.learningRateAt(step, totalSteps));
@@ -133,16 +164,43 @@ public final class Trainer {
                 double epochLoss = lossSum / perEpoch;
                 boolean last = epoch == config.epochs();
                 if (last || epoch % config.evaluateEvery() == 0) {
-                    Map<String, Double> metrics = new LinkedHashMap<>(evaluator.evaluate(model));
+                    Map<String, Double> metrics = new LinkedHashMap<>(regularizer.withDeployed(model, evaluator::evaluate));
+                    if (regularizer != Regularizer.NONE) metrics.put(REGULARIZER_SECONDS, regularizerNanos / 1e9);
                     history.add(new HistoryRow(epoch, step, epochLoss, trainSeconds, metrics));
                 }
                 if (runDir != null && (last || epoch % config.checkpointEvery() == 0)) {
-                    Checkpoint.save(runDir, model, optimizer, epoch, step, config.seed(), trainSeconds, history);
+                    Checkpoint.save(runDir, model, optimizer, epoch, step, config.seed(), trainSeconds, history,
+                            new Checkpoint.RegularizerState(regularizerNanos / 1e9, regularizer.state()));
                 }
                 epochListener.epochDone(epoch);
             }
         }
         progress.close();
         return new Result(config.epochs(), step, trainSeconds, history, resumed);
+    }
+
+    /** Adds the time spent in a regularizer's forward-pass hooks to {@link #regularizerNanos}. */
+    private final class TimedIntervention implements Intervention {
+        private final Intervention delegate;
+
+        TimedIntervention(Intervention delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public NDArray weight(String name, NDArray parameter) {
+            long started = System.nanoTime();
+            NDArray result = delegate.weight(name, parameter);
+            regularizerNanos += System.nanoTime() - started;
+            return result;
+        }
+
+        @Override
+        public NDArray mlpHidden(int layer, NDArray hidden) {
+            long started = System.nanoTime();
+            NDArray result = delegate.mlpHidden(layer, hidden);
+            regularizerNanos += System.nanoTime() - started;
+            return result;
+        }
     }
 }
