@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
  * {@code tinymem bench train}: median milliseconds per training step; {@code tinymem bench unlearn}:
  * seconds of one unlearning method (benchmarks, not tests).
  */
-@Command(name = "bench", description = "Benchmarks: 'bench train' times training steps, 'bench unlearn' an unlearning method.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: 'bench train' times training steps, 'bench unlearn' an unlearning method.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "what to time: train or unlearn")
     String what;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tinymem eval}: recompute a trained model's measures from its files. */
-@Command(name = "eval", description = "Recompute % memorized and accuracy of a trained model.")
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Recompute % memorized and accuracy of a trained model.")
 final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "a run directory written by 'tinymem train'")
     Path model;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tinymem finetune}: five more epochs of a trained model on a curated set (§3.2). */
-@Command(name = "finetune", description = "Fine-tune a trained model for 5 epochs: clean twins, extra (clean) data, or both.")
+@Command(name = "finetune", mixinStandardHelpOptions = true, description = "Fine-tune a trained model for 5 epochs: clean twins, extra (clean) data, or both.")
 final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "a run directory written by 'tinymem train' (only read)")
     Path model;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tinymem info}: the model's size (Table 4). */
-@Command(name = "info", description = "Print a model's shape and parameter count (Table 4).")
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Print a model's shape and parameter count (Table 4).")
 final class InfoCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "math-add, math-mult or lang")
     String data;

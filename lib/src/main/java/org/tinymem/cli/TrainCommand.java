@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tinymem train}: train a TinyMem model into a run directory (resumes if interrupted). */
-@Command(name = "train", description = "Train a TinyMem model with a noise or backdoor artifact.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a TinyMem model with a noise or backdoor artifact.")
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "math-add or math-mult")
     String data;

@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tinymem unlearn}: edit a trained model with one unlearning method and measure it before and after. */
-@Command(name = "unlearn", description = "Remove memorized sequences from a trained model by unlearning (§3.3).")
+@Command(name = "unlearn", mixinStandardHelpOptions = true, description = "Remove memorized sequences from a trained model by unlearning (§3.3).")
 final class UnlearnCommand implements Callable<Integer> {
     static final String RESULT = "unlearn.json";
 

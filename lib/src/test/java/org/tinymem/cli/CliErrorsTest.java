@@ -47,6 +47,14 @@ class CliErrorsTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"info", "train", "eval", "bench", "unlearn", "finetune"}) {
+            assertEquals(0, TinyMemCli.run(command, "--help"), command);
+        }
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: tinymem train"));
+    }
+
+    @Test
     void unknownDataIsOneClearLine() {
         int code = TinyMemCli.run("train", "--data", "math-div", "--artifact", "noise", "--out", dir.resolve("r").toString());
         assertNotEquals(0, code);
