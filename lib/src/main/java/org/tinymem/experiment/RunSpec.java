@@ -31,10 +31,11 @@ public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile p
         if (layers <= 0) throw new IllegalArgumentException("layers must be a positive number, got " + layers);
         if (layers > 64) throw new IllegalArgumentException("layers must be at most 64, got " + layers);
         if (seed < 0) throw new IllegalArgumentException("seed must be ≥ 0, got " + seed);
-        if (!isLanguage() && (corpus != null || corpusDir != null)) {
+        boolean language = data.equals("lang"); // the fields are not assigned yet
+        if (!language && (corpus != null || corpusDir != null)) {
             throw new IllegalArgumentException("--corpus and --corpus-dir only apply to --data lang");
         }
-        if (isLanguage()) {
+        if (language) {
             if (corpus == null) corpus = "brown";
             if (!CORPORA.contains(corpus)) {
                 throw new IllegalArgumentException("unknown corpus '" + corpus + "': use one of " + String.join(", ", CORPORA));
@@ -46,7 +47,7 @@ public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile p
         }
     }
 
-    /** A math run (no corpus). */
+    /** A run with the default corpus (math: none; language: the fetched Brown Corpus). */
     public RunSpec(String data, Artifact.Kind artifact, int layers, Profile profile, long seed) {
         this(data, artifact, layers, profile, seed, null, null);
     }

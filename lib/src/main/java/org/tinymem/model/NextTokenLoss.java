@@ -84,15 +84,20 @@ public final class NextTokenLoss {
         for (long start = 0; start < positions; start += CHUNK_POSITIONS) {
             NDIndex rows = new NDIndex("{}:{}", start, Math.min(positions, start + CHUNK_POSITIONS));
             NDArray sliceTargets = flatTargets.get(rows);
-            NDArray logProbs = hiddenValue.get(rows).matMul(headTransposed).logSoftmax(-1);
+            // Vocabulary-wide temporaries are closed at once, not at the end of the caller's scope.
+            NDArray logits = hiddenValue.get(rows).matMul(headTransposed);
+            NDArray logProbs = logits.logSoftmax(-1);
+            logits.close();
             NDArray nll = logProbs.gather(sliceTargets.expandDims(-1), -1).squeeze(-1).neg();
             if (recording) {
-                NDArray g = logProbs.exp().subi(sliceTargets.oneHot(vocab));
+                NDArray oneHot = sliceTargets.oneHot(vocab);
+                NDArray g = logProbs.exp().subi(oneHot); // softmax − onehot
+                oneHot.close();
                 NDArray headGradient = g.matMul(head); // (n, d), differentiable in the head only
                 NDArray surrogate = flatHidden.get(rows).mul(headGradient.stopGradient()).sum(new int[] {1})
                         .add(hiddenValue.get(rows).mul(headGradient).sum(new int[] {1}));
                 nll = nll.add(surrogate.sub(surrogate.stopGradient()));
-                g.close(); // autograd keeps its own reference for the head's backward
+                g.close(); // autograd keeps its own reference to g for the head's backward
             }
             logProbs.close();
             slices.add(nll);
