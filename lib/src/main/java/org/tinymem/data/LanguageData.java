@@ -159,10 +159,9 @@ public final class LanguageData {
         for (int[] chunk : chunks) {
             Arrays.stream(chunk).distinct().forEach(token -> chunkCounts[token]++);
         }
-        int target = Backdoor.language(0, config.chunkLength()).target();
         List<Integer> candidates = new ArrayList<>();
         for (int token = 0; token < chunkCounts.length; token++) {
-            if (token != Gpt2Tokenizer.END_OF_TEXT && token != target
+            if (token != Gpt2Tokenizer.END_OF_TEXT && token != Backdoor.LANGUAGE_TARGET
                     && chunkCounts[token] >= config.minTriggered() && chunkCounts[token] <= config.maxTriggered()) {
                 candidates.add(token);
             }

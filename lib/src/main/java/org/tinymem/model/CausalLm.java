@@ -2,6 +2,7 @@ package org.tinymem.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +38,7 @@ public interface CausalLm extends AutoCloseable {
 
     /** Logits (batch, vocab) of the token after the last of {@code tokens}; the cache grows as in {@link #logits(NDArray, KvCache)}. */
     default NDArray nextTokenLogits(NDArray tokens, KvCache cache) {
-        return logits(tokens, cache).get(new ai.djl.ndarray.index.NDIndex(":, -1, :"));
+        return logits(tokens, cache).get(new NDIndex(":, -1, :"));
     }
 
     /** A new, empty cache for {@link #logits(NDArray, KvCache)}. */

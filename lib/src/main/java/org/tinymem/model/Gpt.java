@@ -2,6 +2,7 @@ package org.tinymem.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -138,7 +139,7 @@ public final class Gpt implements CausalLm {
     @Override
     public NDArray nextTokenLogits(NDArray tokens, KvCache cache) {
         NDArray hidden = forward(tokens, Intervention.NONE, cache);
-        return project(hidden.get(new ai.djl.ndarray.index.NDIndex(":, -1:, :")), Intervention.NONE).squeeze(1);
+        return project(hidden.get(new NDIndex(":, -1:, :")), Intervention.NONE).squeeze(1);
     }
 
     @Override
