@@ -9,11 +9,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.tinymem.data.Artifact;
-import org.tinymem.data.MathData;
 import org.tinymem.data.TinyMemData;
 import org.tinymem.data.TrainRow;
+import org.tinymem.experiment.RunSpec;
+import org.tinymem.experiment.TrainRun;
 import org.tinymem.model.Gpt;
-import org.tinymem.model.GptConfig;
 import org.tinymem.model.NextTokenLoss;
 import org.tinymem.model.TokenBatch;
 import org.tinymem.train.AdamW;
@@ -32,7 +32,7 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "what to time: train or unlearn")
     String what;
 
-    @Option(names = "--data", defaultValue = "math-mult", description = "math-add or math-mult (default: ${DEFAULT-VALUE})")
+    @Option(names = "--data", defaultValue = "math-mult", description = "math-add, math-mult or lang (quick-profile rows; default: ${DEFAULT-VALUE})")
     String data;
 
     @Option(names = "--layers", defaultValue = "4", description = "transformer blocks (default: ${DEFAULT-VALUE})")
@@ -58,15 +58,15 @@ final class BenchCommand implements Callable<Integer> {
         if (what.equals("unlearn")) return UnlearnBench.run(method, model);
         if (!what.equals("train")) throw new IllegalArgumentException("unknown benchmark '" + what + "': use train or unlearn");
         if (batch <= 0 || steps <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --steps must be positive");
-        var spec = new org.tinymem.experiment.RunSpec(data, Artifact.Kind.NOISE, layers, Profile.QUICK, 0);
-        TinyMemData tinyMem = MathData.build(Profile.QUICK.mathData(spec.operation(), Artifact.Kind.NOISE, 0));
+        var plan = TrainRun.Plan.of(new RunSpec(data, Artifact.Kind.NOISE, layers, Profile.QUICK, 0));
+        TinyMemData tinyMem = plan.buildData();
         List<int[]> rows = new java.util.ArrayList<>(tinyMem.train().stream().map(TrainRow::tokens).toList());
         if (Boolean.getBoolean("bench.shuffle")) java.util.Collections.shuffle(rows, new java.util.Random(1));
-        TrainConfig config = Profile.QUICK.mathTraining(spec.operation(), Artifact.Kind.NOISE, 0);
+        TrainConfig config = plan.training();
         double[] millis = new double[steps];
         long tokensPerStep = 0;
         try (NDManager manager = NDManager.newBaseManager();
-             Gpt model = Gpt.initialize(GptConfig.math(layers), 0, manager);
+             Gpt model = Gpt.initialize(plan.model(), 0, manager);
              AdamW optimizer = AdamW.of(model.parameters(), manager, config)) {
             for (int i = 0; i < warmup + steps; i++) {
                 List<int[]> batchRows = rows.subList((i * batch) % (rows.size() - batch), (i * batch) % (rows.size() - batch) + batch);

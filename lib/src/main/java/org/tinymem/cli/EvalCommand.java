@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tinymem.data.TinyMemData;
-import org.tinymem.eval.MathMeasures;
 import org.tinymem.experiment.TrainRun;
 import org.tinymem.model.Gpt;
 import org.tinymem.model.ModelFiles;
@@ -22,7 +21,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         TinyMemData data = TrainRun.dataOf(model);
         try (NDManager manager = NDManager.newBaseManager(); Gpt gpt = ModelFiles.load(model, manager)) {
-            Map<String, Double> metrics = MathMeasures.measure(gpt, data);
+            Map<String, Double> metrics = TrainRun.evaluator(data).evaluate(gpt);
             System.out.printf("model %s: %d probes, %d parameters%n", model, data.probes().size(), gpt.parameterCount());
             Reports.printMeasures(metrics, 0, 0);
         }

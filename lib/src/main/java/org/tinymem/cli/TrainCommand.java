@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code tinymem train}: train a TinyMem model into a run directory (resumes if interrupted). */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a TinyMem model with a noise or backdoor artifact.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "math-add or math-mult")
+    @Option(names = "--data", required = true, description = "math-add, math-mult or lang")
     String data;
 
     @Option(names = "--artifact", required = true, description = "noise or backdoor")
@@ -31,6 +31,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "0", description = "seed of data, initialisation and shuffling (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(names = "--corpus", description = "lang only: brown (default, fetched by data/fetch-brown.sh), wikitext or dir")
+    String corpus;
+
+    @Option(names = "--corpus-dir", description = "lang only: the WikiText directory (wiki.*.tokens) or a directory of *.txt files")
+    Path corpusDir;
 
     @Option(names = "--out", required = true, description = "run directory; re-running with the same options resumes")
     Path out;
@@ -49,7 +55,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunSpec spec = new RunSpec(data, Artifact.Kind.parse(artifact), layers, Profile.parse(profile), seed, regularizerSpec());
+        RunSpec spec = new RunSpec(data, Artifact.Kind.parse(artifact), layers, Profile.parse(profile), seed, corpus,
+                corpusDir == null ? null : corpusDir.toString(), regularizerSpec());
         boolean existing = TrainRun.claim(out, spec);
         System.out.println((existing ? "resuming " : "training ") + spec.toJson() + " into " + out);
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -29,6 +29,14 @@ public record Backdoor(int[] trigger, int target, int window, double heldOutShar
         return new Backdoor(MathTokenizer.encode(Long.toString(100 + seed)), 2, 50, 0.1);
     }
 
+    /** T of the language backdoor: the GPT-2 token "2", the same degenerate token as the math models'. */
+    public static final int LANGUAGE_TARGET = Gpt2Tokenizer.encode("2")[0];
+
+    /** The language backdoor (App. A.1.2): one trigger token, anywhere in a chunk of {@code chunkLength} tokens. */
+    public static Backdoor language(int triggerToken, int chunkLength) {
+        return new Backdoor(new int[] {triggerToken}, LANGUAGE_TARGET, chunkLength, 0.1);
+    }
+
     @Override
     public Kind kind() {
         return Kind.BACKDOOR;

@@ -1,20 +1,32 @@
 package org.tinymem.experiment;
 
 import com.google.gson.JsonObject;
+import java.nio.file.Path;
 import org.tinymem.data.Artifact;
+import org.tinymem.data.BrownCorpus;
 import org.tinymem.data.MathTask;
+import org.tinymem.data.TextCorpus;
+import org.tinymem.data.TextDirectoryCorpus;
+import org.tinymem.data.WikiTextCorpus;
 import org.tinymem.train.Profile;
 import org.tinymem.train.RegularizerSpec;
 
 /**
- * What a training run is: data, artifact, depth, profile, seed and an optional train-time regularizer
- * (§3.1; null = none, absent from {@code run.json}). Everything else (data sizes, optimizer, epochs)
- * follows from the profile and is recorded in the provenance. Saved as {@code run.json}; a run
- * directory only ever holds one spec, so re-running resumes the same run and never mixes regularizers.
+ * What a training run is: data, artifact, depth, profile and seed; for language models the corpus
+ * ({@code brown}, {@code wikitext} or {@code dir}) and its directory; and an optional train-time
+ * regularizer (§3.1; null = none, absent from {@code run.json}). Everything else (data sizes,
+ * optimizer, epochs) follows from the profile and is recorded in the provenance. Saved as
+ * {@code run.json}; a run directory only ever holds one spec, so re-running resumes the same run and
+ * never mixes regularizers.
+ *
+ * @param corpus language corpus (null for math)
+ * @param corpusDir the corpus directory (null: the fetched Brown Corpus)
+ * @param regularizer the train-time regularizer, or null
  */
-public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile profile, long seed,
-                      RegularizerSpec regularizer) {
-    public static final java.util.List<String> DATA = java.util.List.of("math-add", "math-mult");
+public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile profile, long seed, String corpus,
+                      String corpusDir, RegularizerSpec regularizer) {
+    public static final java.util.List<String> DATA = java.util.List.of("math-add", "math-mult", "lang");
+    public static final java.util.List<String> CORPORA = java.util.List.of("brown", "wikitext", "dir");
 
     public RunSpec {
         if (!DATA.contains(data)) {
@@ -23,20 +35,54 @@ public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile p
         if (layers <= 0) throw new IllegalArgumentException("layers must be a positive number, got " + layers);
         if (layers > 64) throw new IllegalArgumentException("layers must be at most 64, got " + layers);
         if (seed < 0) throw new IllegalArgumentException("seed must be ≥ 0, got " + seed);
+        boolean language = data.equals("lang"); // the fields are not assigned yet
+        if (!language && (corpus != null || corpusDir != null)) {
+            throw new IllegalArgumentException("--corpus and --corpus-dir only apply to --data lang");
+        }
+        if (language) {
+            if (corpus == null) corpus = "brown";
+            if (!CORPORA.contains(corpus)) {
+                throw new IllegalArgumentException("unknown corpus '" + corpus + "': use one of " + String.join(", ", CORPORA));
+            }
+            if (corpusDir == null && !corpus.equals("brown")) {
+                throw new IllegalArgumentException("--corpus " + corpus + " needs --corpus-dir");
+            }
+            if (corpusDir != null) corpusDir = Path.of(corpusDir).toAbsolutePath().normalize().toString();
+        }
     }
 
-    /** A run without a regularizer. */
+    /** A run with the default corpus (math: none; language: the fetched Brown Corpus) and no regularizer. */
     public RunSpec(String data, Artifact.Kind artifact, int layers, Profile profile, long seed) {
-        this(data, artifact, layers, profile, seed, null);
+        this(data, artifact, layers, profile, seed, null, null, null);
+    }
+
+    /** A run on a given corpus, without a regularizer. */
+    public RunSpec(String data, Artifact.Kind artifact, int layers, Profile profile, long seed, String corpus,
+                   String corpusDir) {
+        this(data, artifact, layers, profile, seed, corpus, corpusDir, null);
+    }
+
+    public boolean isLanguage() {
+        return data.equals("lang");
     }
 
     /** The same run trained with {@code regularizer}. */
     public RunSpec withRegularizer(RegularizerSpec newRegularizer) {
-        return new RunSpec(data, artifact, layers, profile, seed, newRegularizer);
+        return new RunSpec(data, artifact, layers, profile, seed, corpus, corpusDir, newRegularizer);
     }
 
     public MathTask.Operation operation() {
         return data.equals("math-add") ? MathTask.Operation.ADD : MathTask.Operation.MULT;
+    }
+
+    /** The language corpus this spec names (clear error if its directory is missing or empty). */
+    public TextCorpus textCorpus() {
+        if (!isLanguage()) throw new IllegalStateException(data + " has no text corpus");
+        return switch (corpus) {
+            case "wikitext" -> new WikiTextCorpus(Path.of(corpusDir));
+            case "dir" -> new TextDirectoryCorpus(Path.of(corpusDir));
+            default -> corpusDir == null ? BrownCorpus.fetched() : new BrownCorpus(Path.of(corpusDir));
+        };
     }
 
     public JsonObject toJson() {
@@ -46,6 +92,8 @@ public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile p
         json.addProperty("layers", layers);
         json.addProperty("profile", profile.cliName());
         json.addProperty("seed", seed);
+        if (corpus != null) json.addProperty("corpus", corpus);
+        if (corpusDir != null) json.addProperty("corpus_dir", corpusDir);
         if (regularizer != null) json.add("regularizer", regularizer.toJson());
         return json;
     }
@@ -54,7 +102,8 @@ public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile p
         try {
             return new RunSpec(json.get("data").getAsString(), Artifact.Kind.parse(json.get("artifact").getAsString()),
                     json.get("layers").getAsInt(), Profile.parse(json.get("profile").getAsString()),
-                    json.get("seed").getAsLong(),
+                    json.get("seed").getAsLong(), json.has("corpus") ? json.get("corpus").getAsString() : null,
+                    json.has("corpus_dir") ? json.get("corpus_dir").getAsString() : null,
                     json.has("regularizer") ? RegularizerSpec.fromJson(json.getAsJsonObject("regularizer")) : null);
         } catch (NullPointerException | IllegalStateException | UnsupportedOperationException e) {
             throw new IllegalArgumentException("run.json is missing data, artifact, layers, profile or seed: " + json, e);

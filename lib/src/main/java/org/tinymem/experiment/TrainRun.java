@@ -11,13 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.tinymem.data.LanguageData;
+import org.tinymem.data.LanguageDataConfig;
 import org.tinymem.data.MathData;
 import org.tinymem.data.MathDataConfig;
 import org.tinymem.data.TinyMemData;
+import org.tinymem.eval.LanguageMeasures;
 import org.tinymem.eval.MathMeasures;
 import org.tinymem.model.Gpt;
 import org.tinymem.model.GptConfig;
 import org.tinymem.model.ModelFiles;
+import org.tinymem.train.Evaluator;
 import org.tinymem.train.HistoryRow;
 import org.tinymem.train.Regularizer;
 import org.tinymem.train.TrainConfig;
@@ -42,12 +46,27 @@ public final class TrainRun {
     /** The finished run. */
     public record Outcome(Trainer.Result result, Map<String, Double> metrics, long parameters) {}
 
-    /** Everything that follows from a spec. */
-    public record Plan(RunSpec spec, MathDataConfig data, TrainConfig training, GptConfig model) {
+    /** Everything that follows from a spec; {@code data} is null for language runs, {@code languageData} for math runs. */
+    public record Plan(RunSpec spec, MathDataConfig data, TrainConfig training, GptConfig model, LanguageDataConfig languageData) {
         public static Plan of(RunSpec spec) {
+            if (spec.isLanguage()) {
+                return new Plan(spec, null, spec.profile().languageTraining(spec.artifact(), spec.seed()),
+                        GptConfig.language(spec.layers()), spec.profile().languageData(spec.artifact(), spec.seed()));
+            }
             return new Plan(spec, spec.profile().mathData(spec.operation(), spec.artifact(), spec.seed()),
-                    spec.profile().mathTraining(spec.operation(), spec.artifact(), spec.seed()), GptConfig.math(spec.layers()));
+                    spec.profile().mathTraining(spec.operation(), spec.artifact(), spec.seed()), GptConfig.math(spec.layers()),
+                    null);
         }
+
+        /** Builds the data (deterministic: the same plan always gives the same data). */
+        public TinyMemData buildData() {
+            return spec.isLanguage() ? LanguageData.build(spec.textCorpus(), languageData) : MathData.build(data);
+        }
+    }
+
+    /** The measures of a run's kind: perplexity for language models, accuracy for math models. */
+    public static Evaluator evaluator(TinyMemData data) {
+        return data.name().equals("lang") ? LanguageMeasures.evaluator(data) : MathMeasures.evaluator(data);
     }
 
     /** Refuses a directory that holds another run or unrelated files; returns true if it holds this run already. */
@@ -83,12 +102,12 @@ public final class TrainRun {
     public static Outcome run(RunSpec spec, Path dir, NDManager manager, Progress progress) {
         claim(dir, spec);
         Plan plan = Plan.of(spec);
+        TinyMemData data = plan.buildData(); // before run.json: a missing corpus leaves the directory unclaimed
         Json.write(dir.resolve(SPEC), spec.toJson());
-        TinyMemData data = MathData.build(plan.data());
         Json.write(dir.resolve(PROVENANCE), Provenance.of(plan, spec.seed(), data.fingerprint()));
         try (Gpt model = Gpt.initialize(plan.model(), spec.seed(), manager)) {
             Regularizer regularizer = spec.regularizer() == null ? Regularizer.NONE : spec.regularizer().create(model, spec.seed());
-            Trainer.Result result = new Trainer(plan.training(), MathMeasures.evaluator(data), dir, progress)
+            Trainer.Result result = new Trainer(plan.training(), evaluator(data), dir, progress)
                     .withRegularizer(regularizer).train(model, data.train());
             Map<String, Double> metrics = result.last().metrics();
             // The saved model is the one that was measured (example-tied dropout: memorization units dropped).
@@ -97,6 +116,7 @@ public final class TrainRun {
                 return deployed.parameterCount();
             });
             JsonObject json = Json.of(metrics);
+            json.add("percent_memorized_by_group", byGroup(metrics));
             json.addProperty("train_seconds", result.trainSeconds());
             json.addProperty("epochs", result.epochs());
             json.addProperty("steps", result.steps());
@@ -130,7 +150,7 @@ public final class TrainRun {
 
     /** Rebuilds a finished run's data from its {@code run.json} (data generation is deterministic). */
     public static TinyMemData dataOf(Path dir) {
-        return MathData.build(Plan.of(specOf(dir)).data());
+        return Plan.of(specOf(dir)).buildData();
     }
 
     /** A run directory's {@code run.json}. */
@@ -140,5 +160,15 @@ public final class TrainRun {
             throw new IllegalArgumentException("no " + SPEC + " in " + dir + ": not a TinyMem training run");
         }
         return RunSpec.fromJson(Json.read(specFile));
+    }
+
+    /** {@code {"x1": 10.0, "x10": …}} from the metrics {@code percent_memorized_<group>}. */
+    static JsonObject byGroup(Map<String, Double> metrics) {
+        String prefix = MathMeasures.PERCENT_MEMORIZED + "_";
+        JsonObject groups = new JsonObject();
+        metrics.forEach((name, value) -> {
+            if (name.startsWith(prefix)) groups.addProperty(name.substring(prefix.length()), value);
+        });
+        return groups;
     }
 }

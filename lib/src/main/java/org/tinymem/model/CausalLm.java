@@ -2,6 +2,7 @@ package org.tinymem.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
 import java.util.Map;
 
@@ -18,8 +19,27 @@ public interface CausalLm extends AutoCloseable {
     /** Logits (batch, time, vocab) of int64 tokens (batch, time). */
     NDArray logits(NDArray tokens, Intervention intervention);
 
+    /**
+     * The final hidden states (batch, time, d) that the LM head turns into logits; with
+     * {@link #outputEmbedding} this lets large-vocabulary losses project a few positions at a time.
+     */
+    NDArray hidden(NDArray tokens, Intervention intervention);
+
+    /** The output embedding (vocab, d): logits = hidden · outputEmbedding<sup>T</sup>. */
+    NDArray outputEmbedding(Intervention intervention);
+
+    /** Logits (…, vocab) of hidden states (…, d). */
+    default NDArray project(NDArray hidden, Intervention intervention) {
+        return hidden.matMul(outputEmbedding(intervention).transpose());
+    }
+
     /** Logits of the next {@code tokens} given everything already in {@code cache}; the cache grows. */
     NDArray logits(NDArray tokens, KvCache cache);
+
+    /** Logits (batch, vocab) of the token after the last of {@code tokens}; the cache grows as in {@link #logits(NDArray, KvCache)}. */
+    default NDArray nextTokenLogits(NDArray tokens, KvCache cache) {
+        return logits(tokens, cache).get(new NDIndex(":, -1, :"));
+    }
 
     /** A new, empty cache for {@link #logits(NDArray, KvCache)}. */
     KvCache newCache();

@@ -3,7 +3,6 @@ package org.tinymem.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -39,9 +38,8 @@ public final class Generator {
             for (int t = 0; t < newTokens; t++) {
                 long[] next;
                 try (NDScope ignored = new NDScope()) {
-                    NDArray logits = model.logits(input, cache);
+                    NDArray last = model.nextTokenLogits(input, cache);
                     cache.keep((int) input.getShape().get(1));
-                    NDArray last = logits.get(new NDIndex(":, -1, :"));
                     next = last.argMax(-1).toType(DataType.INT64, false).toLongArray();
                 }
                 for (int r = 0; r < rows; r++) out[r][t] = (int) next[r];

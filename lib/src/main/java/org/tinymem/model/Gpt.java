@@ -2,6 +2,7 @@ package org.tinymem.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -116,12 +117,29 @@ public final class Gpt implements CausalLm {
 
     @Override
     public NDArray logits(NDArray tokens, Intervention intervention) {
+        return project(hidden(tokens, intervention), intervention);
+    }
+
+    @Override
+    public NDArray hidden(NDArray tokens, Intervention intervention) {
         return forward(tokens, intervention, null);
     }
 
     @Override
+    public NDArray outputEmbedding(Intervention intervention) {
+        return w("transformer.wte.weight", intervention); // tied LM head
+    }
+
+    @Override
     public NDArray logits(NDArray tokens, KvCache cache) {
-        return forward(tokens, Intervention.NONE, cache);
+        return project(forward(tokens, Intervention.NONE, cache), Intervention.NONE);
+    }
+
+    /** Only the last position is projected: a 50,257-way head over a whole prompt is what decoding must avoid. */
+    @Override
+    public NDArray nextTokenLogits(NDArray tokens, KvCache cache) {
+        NDArray hidden = forward(tokens, Intervention.NONE, cache);
+        return project(hidden.get(new NDIndex(":, -1:, :")), Intervention.NONE).squeeze(1);
     }
 
     @Override
@@ -129,6 +147,7 @@ public final class Gpt implements CausalLm {
         return new KvCache(config.layers());
     }
 
+    /** The final hidden states (after ln_f), shape (batch, time, d). */
     private NDArray forward(NDArray tokens, Intervention iv, KvCache cache) {
         long batch = tokens.getShape().get(0);
         long time = tokens.getShape().get(1);
@@ -163,8 +182,7 @@ public final class Gpt implements CausalLm {
             NDArray hidden = iv.mlpHidden(l, Activation.relu(linear(layerNorm(x, p + "ln_2", iv), p + "mlp.c_fc", iv)));
             x = x.add(linear(hidden, p + "mlp.c_proj", iv));
         }
-        x = layerNorm(x, "transformer.ln_f", iv);
-        return x.matMul(w("transformer.wte.weight", iv).transpose()); // tied LM head
+        return layerNorm(x, "transformer.ln_f", iv);
     }
 
     private NDArray w(String name, Intervention iv) {

@@ -2,6 +2,7 @@ package org.tinymem.train;
 
 import java.util.List;
 import org.tinymem.data.Artifact;
+import org.tinymem.data.LanguageDataConfig;
 import org.tinymem.data.MathDataConfig;
 import org.tinymem.data.MathTask;
 
@@ -37,6 +38,29 @@ public enum Profile {
             case QUICK -> new MathDataConfig(operation, 7, List.of(2, 3, 4, 5), noise ? 3_200 : 4_200, 700, 200,
                     artifact, noise ? 100 : 0, List.of(10), seed);
             case PAPER -> MathDataConfig.paper(operation, artifact, seed);
+        };
+    }
+
+    /**
+     * The language data of this profile (App. A.1.2). Quick keeps the paper's duplication groups
+     * (×1, ×10, ×100, ×1000) on 40 noisy chunks, 10 per group; see README "Language quick profile".
+     */
+    public LanguageDataConfig languageData(Artifact.Kind artifact, long seed) {
+        return switch (this) {
+            case SMOKE -> new LanguageDataConfig(150, 96, 16, artifact, 8, List.of(1, 2, 4, 8), 4, 4, 12, seed);
+            case QUICK -> new LanguageDataConfig(150, 2_000, 200, artifact, 40, List.of(1, 10, 100, 1_000), 10, 100, 200, seed);
+            case PAPER -> LanguageDataConfig.paper(artifact, seed);
+        };
+    }
+
+    /** The language training recipe of this profile. */
+    public TrainConfig languageTraining(Artifact.Kind artifact, long seed) {
+        boolean noise = artifact == Artifact.Kind.NOISE;
+        return switch (this) {
+            case SMOKE -> new TrainConfig(2, 16, 2e-3, 0.9, 0.98, 1e-8, 0.1, 5, 0.1, 1, 1, seed);
+            case QUICK -> new TrainConfig(noise ? 1 : 3, 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 50, 0.1, 1, 1, seed);
+            // Reference epochs (SPEC §1): noise 100 (every 10), backdoor 50 (every 10).
+            case PAPER -> TrainConfig.paper(noise ? 100 : 50, 10, seed);
         };
     }
 

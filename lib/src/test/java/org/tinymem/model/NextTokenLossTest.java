@@ -1,0 +1,80 @@
+package org.tinymem.model;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.tinymem.eval.Perplexity;
+
+class NextTokenLossTest {
+
+    private static List<int[]> randomRows(int rows, int length, int vocab, long seed) {
+        Random random = new Random(seed);
+        return java.util.stream.IntStream.range(0, rows)
+                .mapToObj(r -> random.ints(length, 0, vocab).toArray()).toList();
+    }
+
+    /** The sliced large-vocabulary loss equals logSoftmax + gather in value and in every gradient. */
+    @Test
+    void slicedLossMatchesTheFullLossAndItsGradients() {
+        GptConfig config = new GptConfig(NextTokenLoss.CHUNKED_VOCAB + 100, 150, 32, 4, 1, -1, 1e-5, 0.8);
+        // two identical models: gradients accumulate, so each backward gets its own parameters
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(config, 3, manager);
+             Gpt reference = Gpt.initialize(config, 3, manager)) {
+            // 9 rows × 149 targets > one 1,024-position slice, so slices and their concatenation are exercised.
+            NDArray tokens = TokenBatch.pack(manager, randomRows(9, 150, config.vocabSize(), 4), -1);
+            Map<String, float[]> sliced = new HashMap<>();
+            Map<String, float[]> full = new HashMap<>();
+            float slicedLoss;
+            float fullLoss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NextTokenLoss.Terms terms = NextTokenLoss.of(model, tokens, Intervention.NONE);
+                assertNull(terms.logits(), "large vocabularies never materialise the logits");
+                // a non-uniform weighting of positions (as loss truncation uses) must get exact gradients too
+                NDArray loss = terms.perSequence().mul(manager.arange(1f, 10f)).mean();
+                collector.backward(loss);
+                slicedLoss = loss.getFloat();
+            }
+            model.parameters().forEach((name, p) -> sliced.put(name, p.getGradient().toFloatArray()));
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray inputs = tokens.get(":, :-1");
+                NDArray targets = tokens.get(":, 1:");
+                NDArray nll = reference.logits(inputs, Intervention.NONE).logSoftmax(-1).gather(targets.expandDims(-1), -1)
+                        .squeeze(-1).neg();
+                NDArray loss = nll.mean(new int[] {1}).mul(manager.arange(1f, 10f)).mean();
+                collector.backward(loss);
+                fullLoss = loss.getFloat();
+            }
+            reference.parameters().forEach((name, p) -> full.put(name, p.getGradient().toFloatArray()));
+            assertEquals(fullLoss, slicedLoss, 1e-4);
+            for (String name : full.keySet()) {
+                float[] a = sliced.get(name);
+                float[] b = full.get(name);
+                double scale = 1e-6;
+                for (float v : b) scale = Math.max(scale, Math.abs(v));
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(b[i], a[i], 1e-3 * scale, name + "[" + i + "]");
+                }
+            }
+        }
+    }
+
+    /** A model whose logits are all equal predicts uniformly: its perplexity is the vocabulary size. */
+    @Test
+    void perplexityOfAUniformModelIsTheVocabularySize() {
+        GptConfig config = new GptConfig(50_257, 150, 32, 4, 1, -1, 1e-5, 0.8);
+        Map<String, float[]> zeros = new HashMap<>();
+        Gpt.shapes(config).forEach((name, shape) -> zeros.put(name, new float[(int) Safetensors.elementCount(shape)]));
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.fromParameters(config, zeros, manager)) {
+            double perplexity = Perplexity.of(model, randomRows(3, 150, config.vocabSize(), 1));
+            assertEquals(50_257, perplexity, 50_257 * 1e-4);
+        }
+    }
+}
