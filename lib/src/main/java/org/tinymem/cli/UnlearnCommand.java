@@ -48,6 +48,13 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "mask-score learning rate (subnet, balanced-subnet)")
     Double learningRate;
 
+    @Option(names = "--batch-size", description = "rows per mask-learning batch (subnet, balanced-subnet; paper 64)")
+    Integer batchSize;
+
+    @Option(names = "--tokens", description = "forget-term tokens of a memorized row: sequence (paper), continuation"
+            + " or artifact (subnet, balanced-subnet)")
+    String tokens;
+
     @Option(names = "--seed", defaultValue = "0", description = "seed of shuffling, scores and the retain sample (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -60,7 +67,8 @@ final class UnlearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Unlearner unlearner = UnlearnMethods.create(method, new UnlearnMethods.Options(ratio, epochs, lossWeight, learningRate, seed));
+        Unlearner unlearner = UnlearnMethods.create(method, new UnlearnMethods.Options(ratio, epochs, lossWeight, learningRate, seed,
+                batchSize, tokens == null ? null : org.tinymem.unlearn.UnlearnTokens.parse(tokens)));
         requireFresh(out);
         TinyMemData data = TrainRun.dataOf(model);
         try (NDManager manager = NDManager.newBaseManager(); Gpt gpt = ModelFiles.load(model, manager)) {
