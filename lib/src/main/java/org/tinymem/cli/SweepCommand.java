@@ -19,6 +19,7 @@ import org.tinymem.experiment.TrainRun;
 import org.tinymem.model.Gpt;
 import org.tinymem.model.ModelFiles;
 import org.tinymem.unlearn.UnlearnMethods;
+import org.tinymem.unlearn.ForgetLoss;
 import org.tinymem.unlearn.UnlearnTokens;
 import org.tinymem.unlearn.Unlearning;
 import picocli.CommandLine.Command;
@@ -61,6 +62,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--tokens", description = "forget-term tokens: sequence (paper), continuation or artifact")
     String tokens;
 
+    @Option(names = "--forget", description = "forget quantity: ascent (paper) or unlikelihood")
+    String forget;
+
     @Option(names = "--retain-rows", defaultValue = "0",
             description = "clean rows in the retain set; 0 = as many as memorized rows (default: ${DEFAULT-VALUE})")
     int retainRows;
@@ -85,7 +89,7 @@ final class SweepCommand implements Callable<Integer> {
             if (method.equals("balanced-subnet") && lossWeights.isEmpty()) for (double w : Sweep.PAPER_LOSS_WEIGHTS) lossWeights.add(w);
         }
         UnlearnMethods.Options base = new UnlearnMethods.Options(null, null, null, learningRate, seed, batchSize,
-                tokens == null ? null : UnlearnTokens.parse(tokens));
+                tokens == null ? null : UnlearnTokens.parse(tokens), forget == null ? null : ForgetLoss.parse(forget));
         Sweep.Grid grid = new Sweep.Grid(ratios, epochs, lossWeights, base);
         Sweep.methods(method, grid); // refuse bad values before loading anything
         Selection.Criterion criterion = extraSeconds == null ? Selection.Criterion.math()

@@ -89,10 +89,29 @@ public record LabeledBatch(List<int[]> rows, boolean[] memorized, List<int[]> ro
      */
     public NDArray loss(CausalLm model, Intervention intervention, NDManager manager, double memorizedWeight,
                         double retainWeight, boolean groupMeans, UnlearnTokens tokens) {
+        return loss(model, intervention, manager, memorizedWeight, retainWeight, groupMeans, tokens, ForgetLoss.ASCENT);
+    }
+
+    /**
+     * As above, and a memorized row's per-token quantity is {@code forget}'s (the cross-entropy for
+     * {@link ForgetLoss#ASCENT}, log(1 − p) for {@link ForgetLoss#UNLIKELIHOOD}); retain rows always
+     * use the cross-entropy.
+     */
+    public NDArray loss(CausalLm model, Intervention intervention, NDManager manager, double memorizedWeight,
+                        double retainWeight, boolean groupMeans, UnlearnTokens tokens, ForgetLoss forget) {
         NDArray packed = TokenBatch.pack(manager, rows, model.padToken());
         NextTokenLoss.Terms terms = NextTokenLoss.of(model, packed, intervention);
         NDArray coefficients = coefficients(manager, memorizedWeight, retainWeight, groupMeans);
-        if (tokens == UnlearnTokens.SEQUENCE) return terms.perSequence().mul(coefficients).sum();
+        if (tokens == UnlearnTokens.SEQUENCE && forget == ForgetLoss.ASCENT) {
+            return terms.perSequence().mul(coefficients).sum();
+        }
+        NDArray values = terms.nll();
+        if (forget != ForgetLoss.ASCENT) {
+            float[] isMemorized = new float[rows.size()];
+            for (int r = 0; r < isMemorized.length; r++) isMemorized[r] = memorized[r] ? 1f : 0f;
+            NDArray rowIsMemorized = manager.create(isMemorized).expandDims(1);
+            values = values.mul(rowIsMemorized.neg().add(1)).add(forget.perToken(terms).mul(rowIsMemorized));
+        }
         // target j of a row predicts token j + 1, so it takes that token's role
         long targets = terms.nll().getShape().get(1);
         float[] selected = new float[Math.toIntExact(rows.size() * targets)];
@@ -104,7 +123,7 @@ public record LabeledBatch(List<int[]> rows, boolean[] memorized, List<int[]> ro
             }
         }
         NDArray mask = terms.mask().mul(manager.create(selected, terms.nll().getShape()));
-        NDArray perSequence = terms.nll().mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1f));
+        NDArray perSequence = values.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1f));
         return perSequence.mul(coefficients).sum();
     }
 }

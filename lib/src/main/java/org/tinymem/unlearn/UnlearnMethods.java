@@ -35,7 +35,7 @@ public final class UnlearnMethods {
                     d.tensors()));
         });
         METHODS.put("subnet", o -> {
-            o.only("subnet", Set.of("ratio", "epochs", "lr", "seed", "batch-size", "tokens"));
+            o.only("subnet", Set.of("ratio", "epochs", "lr", "seed", "batch-size", "tokens", "forget"));
             return new Subnet(subnet(o, Subnet.Params.defaults()));
         });
         METHODS.put("balanced-subnet", o -> {
@@ -57,11 +57,12 @@ public final class UnlearnMethods {
      * @param seed seed of shuffling and initialisation
      * @param batchSize rows per batch (Subnet, BalancedSubnet)
      * @param tokens forget-term tokens of a memorized row (Subnet, BalancedSubnet)
+     * @param forget forget quantity: ascent (paper) or unlikelihood (Subnet, BalancedSubnet)
      */
     public record Options(Double ratio, Integer epochs, Double lossWeight, Double learningRate, long seed,
-                          Integer batchSize, UnlearnTokens tokens) {
+                          Integer batchSize, UnlearnTokens tokens, ForgetLoss forget) {
         public Options(Double ratio, Integer epochs, Double lossWeight, Double learningRate, long seed) {
-            this(ratio, epochs, lossWeight, learningRate, seed, null, null);
+            this(ratio, epochs, lossWeight, learningRate, seed, null, null, null);
         }
 
         public static Options defaults() {
@@ -81,6 +82,7 @@ public final class UnlearnMethods {
             if (learningRate != null && !allowed.contains("lr")) given.add("--lr");
             if (batchSize != null && !allowed.contains("batch-size")) given.add("--batch-size");
             if (tokens != null && !allowed.contains("tokens")) given.add("--tokens");
+            if (forget != null && !allowed.contains("forget")) given.add("--forget");
             if (!given.isEmpty()) {
                 throw new IllegalArgumentException(String.join(", ", given) + " does not apply to " + method);
             }
@@ -110,6 +112,6 @@ public final class UnlearnMethods {
         return new Subnet.Params(o.ratio(d.ratio()), o.epochs == null ? d.epochs() : o.epochs,
                 o.learningRate == null ? d.learningRate() : o.learningRate, d.momentum(), d.weightDecay(),
                 o.batchSize == null ? d.batchSize() : o.batchSize, d.tensors(), o.seed(),
-                o.tokens == null ? d.tokens() : o.tokens);
+                o.tokens == null ? d.tokens() : o.tokens, o.forget == null ? d.forget() : o.forget);
     }
 }

@@ -19,7 +19,7 @@ class SweepTest {
 
     @Test
     void aGridIsRatioMajorAndKeepsTheBaseOptions() {
-        UnlearnMethods.Options base = new UnlearnMethods.Options(null, null, null, 10.0, 3, 32, UnlearnTokens.ARTIFACT);
+        UnlearnMethods.Options base = new UnlearnMethods.Options(null, null, null, 10.0, 3, 32, UnlearnTokens.ARTIFACT, null);
         Sweep.Grid grid = new Sweep.Grid(List.of(0.01, 0.05), List.of(1, 10), List.of(0.9), base);
         List<UnlearnMethods.Options> points = grid.points();
         assertEquals(4, points.size());

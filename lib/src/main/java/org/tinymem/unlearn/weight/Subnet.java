@@ -13,6 +13,7 @@ import org.tinymem.unlearn.TensorScope;
 import org.tinymem.unlearn.UnlearnParams;
 import org.tinymem.unlearn.UnlearnSets;
 import org.tinymem.unlearn.UnlearnTokens;
+import org.tinymem.unlearn.ForgetLoss;
 import org.tinymem.unlearn.Unlearner;
 
 /**
@@ -35,9 +36,12 @@ public final class Subnet implements Unlearner {
      * @param seed seed of the score initialisation and of the shuffling
      * @param tokens the tokens of a memorized row that the forget term uses ({@link UnlearnTokens#SEQUENCE}
      *     = the paper's whole sequence; see {@link UnlearnTokens} for why the quick profile uses ARTIFACT)
+     * @param forget the forget quantity ({@link ForgetLoss#ASCENT} = the paper's −ℓ; see {@link ForgetLoss}
+     *     for why the quick profile uses UNLIKELIHOOD)
      */
     public record Params(double ratio, int epochs, double learningRate, double momentum, double weightDecay,
-                         int batchSize, TensorScope tensors, long seed, UnlearnTokens tokens) implements UnlearnParams {
+                         int batchSize, TensorScope tensors, long seed, UnlearnTokens tokens, ForgetLoss forget)
+            implements UnlearnParams {
         public Params {
             UnlearnParams.checkRatio(ratio);
             UnlearnParams.checkPositive("epochs", epochs);
@@ -47,12 +51,14 @@ public final class Subnet implements Unlearner {
             if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be ≥ 0, got " + weightDecay);
             java.util.Objects.requireNonNull(tensors, "tensors");
             java.util.Objects.requireNonNull(tokens, "tokens");
+            java.util.Objects.requireNonNull(forget, "forget");
         }
 
         /** The paper's whole-sequence forget term. */
         public Params(double ratio, int epochs, double learningRate, double momentum, double weightDecay, int batchSize,
                       TensorScope tensors, long seed) {
-            this(ratio, epochs, learningRate, momentum, weightDecay, batchSize, tensors, seed, UnlearnTokens.SEQUENCE);
+            this(ratio, epochs, learningRate, momentum, weightDecay, batchSize, tensors, seed, UnlearnTokens.SEQUENCE,
+                    ForgetLoss.ASCENT);
         }
 
         /** The paper's values (App. A.3.2): ratio 0.01, 10 epochs, SGD lr 0.1, momentum 0.9, wd 5e-4, batch 64. */
@@ -99,7 +105,7 @@ public final class Subnet implements Unlearner {
                      params.weightDecay())) {
             for (int epoch = 0; epoch < params.epochs(); epoch++) {
                 for (LabeledBatch batch : LabeledBatch.shuffled(sets, withRetain, params.batchSize(), random)) {
-                    Gradients.backward(() -> batch.loss(model, masks, manager, memorizedWeight, retainWeight, true, params.tokens()));
+                    Gradients.backward(() -> batch.loss(model, masks, manager, memorizedWeight, retainWeight, true, params.tokens(), params.forget()));
                     sgd.step();
                 }
             }
