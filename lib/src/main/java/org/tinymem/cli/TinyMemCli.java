@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tinymem", mixinStandardHelpOptions = true, versionProvider = TinyMemCli.Version.class,
         description = "Train TinyMem models, measure memorization, and mitigate it.",
         subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class,
-                UnlearnCommand.class, FinetuneCommand.class})
+                UnlearnCommand.class, FinetuneCommand.class, SweepCommand.class})
 public final class TinyMemCli implements Callable<Integer> {
 
     @Override

@@ -47,7 +47,7 @@ final class UnlearnBench {
             List<MemorizationProbe> memorized = Memorization.memorizedProbes(gpt, data.probes());
             List<MemorizationProbe> unlearn = memorized.isEmpty() ? data.probes() : memorized;
             List<int[]> retain = data.cleanTrainTokens().subList(0, Math.min(unlearn.size(), data.cleanTrainTokens().size()));
-            UnlearnSets sets = new UnlearnSets(unlearn.stream().map(UnlearnSets::fullSequence).toList(), retain);
+            UnlearnSets sets = UnlearnSets.ofProbes(unlearn, retain);
             System.out.printf("bench unlearn: method=%s model=%s layers=%d unlearn rows=%d (%s) retain rows=%d threads=%s%n",
                     unlearner.method(), dir, gpt.layers(), unlearn.size(), memorized.isEmpty() ? "all probes" : "memorized",
                     retain.size(), System.getProperty("ai.djl.pytorch.num_threads", "default"));

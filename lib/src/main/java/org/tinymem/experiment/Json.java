@@ -15,7 +15,7 @@ import org.tinymem.util.AtomicFiles;
 
 /** Small JSON helpers for result files (pretty, atomic, with clear errors). */
 public final class Json {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
 
     private Json() {}
 

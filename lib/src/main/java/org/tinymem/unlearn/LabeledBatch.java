@@ -16,10 +16,17 @@ import org.tinymem.model.TokenBatch;
  *
  * @param rows token rows
  * @param memorized per row: true for an unlearn-set row
+ * @param roles per row: the token roles of an unlearn row (see {@link UnlearnSets#roles}), null for a retain row
  */
-public record LabeledBatch(List<int[]> rows, boolean[] memorized) {
+public record LabeledBatch(List<int[]> rows, boolean[] memorized, List<int[]> roles) {
     public LabeledBatch {
         if (rows.size() != memorized.length) throw new IllegalArgumentException("one label per row");
+        if (roles.size() != rows.size()) throw new IllegalArgumentException("one role array (or null) per row");
+    }
+
+    /** A batch without token roles (every token of every row counts). */
+    public LabeledBatch(List<int[]> rows, boolean[] memorized) {
+        this(rows, memorized, java.util.Collections.nCopies(rows.size(), null));
     }
 
     /**
@@ -35,13 +42,15 @@ public record LabeledBatch(List<int[]> rows, boolean[] memorized) {
         for (int start = 0; start < total; start += batchSize) {
             List<Integer> slice = order.subList(start, Math.min(total, start + batchSize));
             List<int[]> rows = new ArrayList<>();
+            List<int[]> roles = new ArrayList<>();
             boolean[] labels = new boolean[slice.size()];
             for (int i = 0; i < slice.size(); i++) {
                 int index = slice.get(i);
                 labels[i] = index < sets.unlearn().size();
                 rows.add(labels[i] ? sets.unlearn().get(index) : sets.retain().get(index - sets.unlearn().size()));
+                roles.add(labels[i] ? sets.roles().get(index) : null);
             }
-            batches.add(new LabeledBatch(rows, labels));
+            batches.add(new LabeledBatch(rows, labels, roles));
         }
         return batches;
     }
@@ -70,8 +79,51 @@ public record LabeledBatch(List<int[]> rows, boolean[] memorized) {
     /** Σ coefficient · per-sequence mean loss over the rows (the "loss · batch_mask" of Alg. 1 and 6). */
     public NDArray loss(CausalLm model, Intervention intervention, NDManager manager, double memorizedWeight,
                         double retainWeight, boolean groupMeans) {
-        NDArray tokens = TokenBatch.pack(manager, rows, model.padToken());
-        NDArray perSequence = NextTokenLoss.of(model, tokens, intervention).perSequence();
-        return perSequence.mul(coefficients(manager, memorizedWeight, retainWeight, groupMeans)).sum();
+        return loss(model, intervention, manager, memorizedWeight, retainWeight, groupMeans, UnlearnTokens.SEQUENCE);
+    }
+
+    /**
+     * As {@link #loss(CausalLm, Intervention, NDManager, double, double, boolean)}, but the loss of
+     * a memorized row is the mean over the target tokens that {@code tokens} selects by role
+     * (a row with none contributes 0); retain rows use all their tokens.
+     */
+    public NDArray loss(CausalLm model, Intervention intervention, NDManager manager, double memorizedWeight,
+                        double retainWeight, boolean groupMeans, UnlearnTokens tokens) {
+        return loss(model, intervention, manager, memorizedWeight, retainWeight, groupMeans, tokens, ForgetLoss.ASCENT);
+    }
+
+    /**
+     * As above, and a memorized row's per-token quantity is {@code forget}'s (the cross-entropy for
+     * {@link ForgetLoss#ASCENT}, log(1 − p) for {@link ForgetLoss#UNLIKELIHOOD}); retain rows always
+     * use the cross-entropy.
+     */
+    public NDArray loss(CausalLm model, Intervention intervention, NDManager manager, double memorizedWeight,
+                        double retainWeight, boolean groupMeans, UnlearnTokens tokens, ForgetLoss forget) {
+        NDArray packed = TokenBatch.pack(manager, rows, model.padToken());
+        NextTokenLoss.Terms terms = NextTokenLoss.of(model, packed, intervention);
+        NDArray coefficients = coefficients(manager, memorizedWeight, retainWeight, groupMeans);
+        if (tokens == UnlearnTokens.SEQUENCE && forget == ForgetLoss.ASCENT) {
+            return terms.perSequence().mul(coefficients).sum();
+        }
+        NDArray values = terms.nll();
+        if (forget != ForgetLoss.ASCENT) {
+            float[] isMemorized = new float[rows.size()];
+            for (int r = 0; r < isMemorized.length; r++) isMemorized[r] = memorized[r] ? 1f : 0f;
+            NDArray rowIsMemorized = manager.create(isMemorized).expandDims(1);
+            values = values.mul(rowIsMemorized.neg().add(1)).add(forget.perToken(terms).mul(rowIsMemorized));
+        }
+        // target j of a row predicts token j + 1, so it takes that token's role
+        long targets = terms.nll().getShape().get(1);
+        float[] selected = new float[Math.toIntExact(rows.size() * targets)];
+        for (int r = 0; r < rows.size(); r++) {
+            int[] rowRoles = roles.get(r);
+            for (int j = 0; j < targets; j++) {
+                boolean keep = rowRoles == null || (j + 1 < rowRoles.length && tokens.includes(rowRoles[j + 1]));
+                selected[Math.toIntExact(r * targets + j)] = keep ? 1f : 0f;
+            }
+        }
+        NDArray mask = terms.mask().mul(manager.create(selected, terms.nll().getShape()));
+        NDArray perSequence = values.mul(mask).sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1f));
+        return perSequence.mul(coefficients).sum();
     }
 }

@@ -35,7 +35,7 @@ public final class UnlearnMethods {
                     d.tensors()));
         });
         METHODS.put("subnet", o -> {
-            o.only("subnet", Set.of("ratio", "epochs", "lr", "seed"));
+            o.only("subnet", Set.of("ratio", "epochs", "lr", "seed", "batch-size", "tokens", "forget"));
             return new Subnet(subnet(o, Subnet.Params.defaults()));
         });
         METHODS.put("balanced-subnet", o -> {
@@ -55,8 +55,16 @@ public final class UnlearnMethods {
      * @param lossWeight w of BalancedSubnet
      * @param learningRate score learning rate (Subnet, BalancedSubnet)
      * @param seed seed of shuffling and initialisation
+     * @param batchSize rows per batch (Subnet, BalancedSubnet)
+     * @param tokens forget-term tokens of a memorized row (Subnet, BalancedSubnet)
+     * @param forget forget quantity: ascent (paper) or unlikelihood (Subnet, BalancedSubnet)
      */
-    public record Options(Double ratio, Integer epochs, Double lossWeight, Double learningRate, long seed) {
+    public record Options(Double ratio, Integer epochs, Double lossWeight, Double learningRate, long seed,
+                          Integer batchSize, UnlearnTokens tokens, ForgetLoss forget) {
+        public Options(Double ratio, Integer epochs, Double lossWeight, Double learningRate, long seed) {
+            this(ratio, epochs, lossWeight, learningRate, seed, null, null, null);
+        }
+
         public static Options defaults() {
             return new Options(null, null, null, null, 0);
         }
@@ -72,6 +80,9 @@ public final class UnlearnMethods {
             if (epochs != null && !allowed.contains("epochs")) given.add("--epochs");
             if (lossWeight != null && !allowed.contains("loss-weight")) given.add("--loss-weight");
             if (learningRate != null && !allowed.contains("lr")) given.add("--lr");
+            if (batchSize != null && !allowed.contains("batch-size")) given.add("--batch-size");
+            if (tokens != null && !allowed.contains("tokens")) given.add("--tokens");
+            if (forget != null && !allowed.contains("forget")) given.add("--forget");
             if (!given.isEmpty()) {
                 throw new IllegalArgumentException(String.join(", ", given) + " does not apply to " + method);
             }
@@ -99,7 +110,8 @@ public final class UnlearnMethods {
 
     private static Subnet.Params subnet(Options o, Subnet.Params d) {
         return new Subnet.Params(o.ratio(d.ratio()), o.epochs == null ? d.epochs() : o.epochs,
-                o.learningRate == null ? d.learningRate() : o.learningRate, d.momentum(), d.weightDecay(), d.batchSize(),
-                d.tensors(), o.seed());
+                o.learningRate == null ? d.learningRate() : o.learningRate, d.momentum(), d.weightDecay(),
+                o.batchSize == null ? d.batchSize() : o.batchSize, d.tensors(), o.seed(),
+                o.tokens == null ? d.tokens() : o.tokens, o.forget == null ? d.forget() : o.forget);
     }
 }

@@ -15,13 +15,44 @@ import org.tinymem.model.CausalLm;
  *
  * @param unlearn full memorized sequences (prompt + memorized continuation)
  * @param retain clean training rows
+ * @param roles per unlearn row, the {@link UnlearnTokens} role of each of its tokens ({@link #PROMPT},
+ *     {@link #CONTINUATION} = same token as the clean twin's, {@link #ARTIFACT} = differs from it)
  */
-public record UnlearnSets(List<int[]> unlearn, List<int[]> retain) {
+public record UnlearnSets(List<int[]> unlearn, List<int[]> retain, List<int[]> roles) {
+    /** Token role: part of the prompt. */
+    public static final int PROMPT = 0;
+    /** Token role: memorized continuation, equal to the clean twin's token at that position. */
+    public static final int CONTINUATION = 1;
+    /** Token role: memorized continuation, different from the clean twin's (noise, backdoor target). */
+    public static final int ARTIFACT = 2;
+
     public UnlearnSets {
         if (unlearn.isEmpty()) throw new IllegalArgumentException("the unlearn set is empty: the model memorizes nothing");
         if (retain.isEmpty()) throw new IllegalArgumentException("the retain set is empty: no clean training rows");
+        if (roles.size() != unlearn.size()) throw new IllegalArgumentException("one role array per unlearn row");
+        for (int i = 0; i < roles.size(); i++) {
+            if (roles.get(i).length != unlearn.get(i).length) {
+                throw new IllegalArgumentException("one role per token of unlearn row " + i);
+            }
+        }
         unlearn = List.copyOf(unlearn);
         retain = List.copyOf(retain);
+        roles = List.copyOf(roles);
+    }
+
+    /** Sets whose unlearn rows are all artifact (no prompt or clean-twin information). */
+    public UnlearnSets(List<int[]> unlearn, List<int[]> retain) {
+        this(unlearn, retain, unlearn.stream().map(row -> {
+            int[] r = new int[row.length];
+            java.util.Arrays.fill(r, ARTIFACT);
+            return r;
+        }).toList());
+    }
+
+    /** Sets from memorized probes: rows are prompt + memorized continuation, with their token roles. */
+    public static UnlearnSets ofProbes(List<MemorizationProbe> memorized, List<int[]> retain) {
+        return new UnlearnSets(memorized.stream().map(UnlearnSets::fullSequence).toList(), retain,
+                memorized.stream().map(UnlearnSets::roles).toList());
     }
 
     /**
@@ -40,8 +71,23 @@ public record UnlearnSets(List<int[]> unlearn, List<int[]> retain) {
         if (clean.isEmpty()) throw new IllegalArgumentException("the retain set is empty: the data has no clean training rows");
         Collections.shuffle(clean, new Random(seed));
         int size = retainRows > 0 ? retainRows : memorized.size();
-        return new UnlearnSets(memorized.stream().map(UnlearnSets::fullSequence).toList(),
-                clean.subList(0, Math.min(size, clean.size())));
+        return ofProbes(memorized, clean.subList(0, Math.min(size, clean.size())));
+    }
+
+    /**
+     * The role of each token of {@link #fullSequence}: prompt, or continuation token equal to the
+     * clean twin's token at that position, or artifact (noise: the perturbed tokens and, after a
+     * perturbation that changed a number's length, everything shifted; backdoor: the target token
+     * wherever the clean continuation has another).
+     */
+    public static int[] roles(MemorizationProbe probe) {
+        int[] roles = new int[probe.prompt().length + probe.memorized().length];
+        int[] clean = probe.clean() == null ? new int[0] : probe.clean();
+        for (int i = 0; i < probe.memorized().length; i++) {
+            boolean same = i < clean.length && clean[i] == probe.memorized()[i];
+            roles[probe.prompt().length + i] = same ? CONTINUATION : ARTIFACT;
+        }
+        return roles;
     }
 
     /** Prompt followed by the memorized continuation: the sequence the model reproduces. */

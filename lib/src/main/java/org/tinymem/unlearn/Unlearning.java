@@ -63,13 +63,24 @@ public final class Unlearning {
     /** A method at several ratios (e.g. a grid of App. A.3.5) against one baseline: one row per ratio. */
     public static Table sweepRatios(CausalLm model, TinyMemData data, DoubleFunction<Unlearner> methodAtRatio,
                                     double... ratios) {
-        Baseline baseline = Baseline.of(model, data, 0, 0);
+        List<Unlearner> methods = new ArrayList<>();
+        for (double ratio : ratios) methods.add(methodAtRatio.apply(ratio));
+        return Scorecard.table(sweep(model, data, Baseline.of(model, data, 0, 0), methods, row -> {}));
+    }
+
+    /**
+     * Every method of {@code methods} (e.g. one method over a hyper-parameter grid) on its own copy
+     * of {@code model}, measured against one baseline; {@code onRow} sees each row as it is measured.
+     */
+    public static List<Scorecard.Row> sweep(CausalLm model, TinyMemData data, Baseline baseline, List<Unlearner> methods,
+                                            java.util.function.Consumer<Scorecard.Row> onRow) {
         List<Scorecard.Row> rows = new ArrayList<>();
-        for (double ratio : ratios) {
-            try (Result result = apply(model, data, baseline, methodAtRatio.apply(ratio))) {
+        for (Unlearner method : methods) {
+            try (Result result = apply(model, data, baseline, method)) {
                 rows.add(result.row());
+                onRow.accept(result.row());
             }
         }
-        return Scorecard.table(rows);
+        return rows;
     }
 }

@@ -19,6 +19,10 @@
  *       edge-popup (Ramanujan et al. 2020), and the masked entries are the lowest-|score| ones.</li>
  *   <li>SOU's Fisher inverse is kept in float64 (damping 1e-7 puts 1e7 on its diagonal).</li>
  *   <li>M and A are signed % differences, 100 · (after − before) / before (Fig. 3 and 5).</li>
+ *   <li>The forget term of Subnet and BalancedSubnet can be restricted to some tokens of a memorized
+ *       row ({@link org.tinymem.unlearn.UnlearnTokens}): the paper's whole sequence (default), the
+ *       continuation, or only the artifact tokens that differ from the clean twin (the quick
+ *       profile's choice, see docs/unlearning.md).</li>
  * </ul>
  */
 package org.tinymem.unlearn;

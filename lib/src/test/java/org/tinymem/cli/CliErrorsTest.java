@@ -48,7 +48,7 @@ class CliErrorsTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"info", "train", "eval", "bench", "unlearn", "finetune"}) {
+        for (String command : new String[] {"info", "train", "eval", "bench", "unlearn", "finetune", "sweep"}) {
             assertEquals(0, TinyMemCli.run(command, "--help"), command);
         }
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: tinymem train"));
@@ -123,5 +123,22 @@ class CliErrorsTest {
     void missingRequiredOptionsNameTheOption() {
         assertNotEquals(0, TinyMemCli.run("train", "--data", "math-add"));
         assertTrue(errors().contains("--artifact") || errors().contains("--out"), errors());
+    }
+
+    @Test
+    void aSweepRefusesANonEmptyOutAndBadGridValuesBeforeLoadingAnything() throws Exception {
+        Path taken = dir.resolve("taken");
+        Files.createDirectories(taken);
+        Files.writeString(taken.resolve("sweep.csv"), "old");
+        assertNotEquals(0, TinyMemCli.run("sweep", "--model", dir.resolve("no-such-run").toString(), "--method", "durable",
+                "--out", taken.toString()));
+        assertTrue(errors().contains("not empty"), errors());
+        assertEquals("old", Files.readString(taken.resolve("sweep.csv")));
+        assertNotEquals(0, TinyMemCli.run("sweep", "--model", dir.resolve("no-such-run").toString(), "--method", "durable",
+                "--epochs", "10", "--out", dir.resolve("fresh").toString()));
+        assertTrue(errors().contains("--epochs does not apply to durable"), errors());
+        assertNotEquals(0, TinyMemCli.run("sweep", "--model", dir.resolve("no-such-run").toString(), "--method",
+                "balanced-subnet", "--ratios", "0.1,2", "--out", dir.resolve("fresh2").toString()));
+        assertTrue(errors().contains("ratio"), errors());
     }
 }

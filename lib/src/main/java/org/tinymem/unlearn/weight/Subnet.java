@@ -12,6 +12,8 @@ import org.tinymem.unlearn.Mask;
 import org.tinymem.unlearn.TensorScope;
 import org.tinymem.unlearn.UnlearnParams;
 import org.tinymem.unlearn.UnlearnSets;
+import org.tinymem.unlearn.UnlearnTokens;
+import org.tinymem.unlearn.ForgetLoss;
 import org.tinymem.unlearn.Unlearner;
 
 /**
@@ -32,9 +34,14 @@ public final class Subnet implements Unlearner {
      * @param batchSize rows per batch (64)
      * @param tensors eligible tensors
      * @param seed seed of the score initialisation and of the shuffling
+     * @param tokens the tokens of a memorized row that the forget term uses ({@link UnlearnTokens#SEQUENCE}
+     *     = the paper's whole sequence; see {@link UnlearnTokens} for why the quick profile uses ARTIFACT)
+     * @param forget the forget quantity ({@link ForgetLoss#ASCENT} = the paper's −ℓ; see {@link ForgetLoss}
+     *     for why the quick profile uses UNLIKELIHOOD)
      */
     public record Params(double ratio, int epochs, double learningRate, double momentum, double weightDecay,
-                         int batchSize, TensorScope tensors, long seed) implements UnlearnParams {
+                         int batchSize, TensorScope tensors, long seed, UnlearnTokens tokens, ForgetLoss forget)
+            implements UnlearnParams {
         public Params {
             UnlearnParams.checkRatio(ratio);
             UnlearnParams.checkPositive("epochs", epochs);
@@ -43,8 +50,18 @@ public final class Subnet implements Unlearner {
             if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
             if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be ≥ 0, got " + weightDecay);
             java.util.Objects.requireNonNull(tensors, "tensors");
+            java.util.Objects.requireNonNull(tokens, "tokens");
+            java.util.Objects.requireNonNull(forget, "forget");
         }
 
+        /** The paper's whole-sequence forget term. */
+        public Params(double ratio, int epochs, double learningRate, double momentum, double weightDecay, int batchSize,
+                      TensorScope tensors, long seed) {
+            this(ratio, epochs, learningRate, momentum, weightDecay, batchSize, tensors, seed, UnlearnTokens.SEQUENCE,
+                    ForgetLoss.ASCENT);
+        }
+
+        /** The paper's values (App. A.3.2): ratio 0.01, 10 epochs, SGD lr 0.1, momentum 0.9, wd 5e-4, batch 64. */
         public static Params defaults() {
             return new Params(1e-2, 10, 0.1, 0.9, 5e-4, 64, TensorScope.MLP, 0);
         }
@@ -88,7 +105,7 @@ public final class Subnet implements Unlearner {
                      params.weightDecay())) {
             for (int epoch = 0; epoch < params.epochs(); epoch++) {
                 for (LabeledBatch batch : LabeledBatch.shuffled(sets, withRetain, params.batchSize(), random)) {
-                    Gradients.backward(() -> batch.loss(model, masks, manager, memorizedWeight, retainWeight, true));
+                    Gradients.backward(() -> batch.loss(model, masks, manager, memorizedWeight, retainWeight, true, params.tokens(), params.forget()));
                     sgd.step();
                 }
             }

@@ -1,0 +1,116 @@
+package org.tinymem.experiment;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.tinymem.eval.Scorecard;
+
+/**
+ * The "best run" of a hyper-parameter sweep (SPEC §8, App. A.3.5 and A.4.2).
+ *
+ * <ul>
+ *   <li><b>Math</b>: minimise {@code M + |A|}, where M is the % difference in % memorized (−100 =
+ *   all removed) and A the % difference in mean accuracy. The paper writes "score = M + P" for math
+ *   (a typo: it then defines A) and never says how the sign of A enters; a signed A would
+ *   <em>reward</em> losing accuracy (an accuracy drop makes A negative and the score smaller), which
+ *   contradicts the paper's reading of A as "closer to 0 is better" (Fig. 3, 5, 8, 9). Ours:
+ *   the absolute value, so any change of accuracy is a penalty.</li>
+ *   <li><b>Language / production</b>: minimise {@code M + |P| + t} with P the % difference in
+ *   perplexity and t = 100 when memorization did not change (M = 0), so that a run that removes
+ *   nothing loses to any run that removes something. The absolute value again follows "closer to 0
+ *   is better"; for perplexity the usual case (an increase) is the same as the signed form.</li>
+ *   <li><b>Inclusion</b>: a run qualifies when its mitigation time is ≤ the "Extra" fine-tuning
+ *   time (when that time is known); if no run of the sweep qualifies the criterion is waived
+ *   ("we do not enforce the inclusion criteria for that particular unlearning method"). Production
+ *   models also require perplexity after the edit &lt; 500 ({@link Criterion#maxPerformanceAfter}).</li>
+ *   <li>Rows whose score is not a number (e.g. a model that memorized nothing before) never win;
+ *   ties keep the earlier row (the sweep's order).</li>
+ * </ul>
+ */
+public final class Selection {
+    private Selection() {}
+
+    /** Which score: math models (accuracy) or language / production models (perplexity). */
+    public enum Kind {
+        MATH, LANGUAGE;
+
+        /** The kind that matches a Scorecard row's performance measure. */
+        public static Kind of(Scorecard.Row row) {
+            return "perplexity".equals(row.performanceMeasure()) ? LANGUAGE : MATH;
+        }
+    }
+
+    /**
+     * @param kind math or language scoring
+     * @param maxSeconds the "Extra" fine-tuning time when known (inclusion criterion, waivable)
+     * @param maxPerformanceAfter a hard cap on the measure after the edit (production: perplexity &lt; 500)
+     */
+    public record Criterion(Kind kind, OptionalDouble maxSeconds, OptionalDouble maxPerformanceAfter) {
+        public Criterion {
+            java.util.Objects.requireNonNull(kind, "kind");
+            java.util.Objects.requireNonNull(maxSeconds, "maxSeconds");
+            java.util.Objects.requireNonNull(maxPerformanceAfter, "maxPerformanceAfter");
+        }
+
+        public static Criterion math() {
+            return new Criterion(Kind.MATH, OptionalDouble.empty(), OptionalDouble.empty());
+        }
+
+        public static Criterion language() {
+            return new Criterion(Kind.LANGUAGE, OptionalDouble.empty(), OptionalDouble.empty());
+        }
+
+        /** Production (Pythia) models: language scoring, perplexity after the edit below 500 (App. A.4.2). */
+        public static Criterion production() {
+            return new Criterion(Kind.LANGUAGE, OptionalDouble.empty(), OptionalDouble.of(500));
+        }
+
+        /** The same criterion with the "Extra" fine-tuning time as the inclusion limit. */
+        public Criterion withExtraFineTuneSeconds(double seconds) {
+            return new Criterion(kind, OptionalDouble.of(seconds), maxPerformanceAfter);
+        }
+    }
+
+    /** The score of one run (lower is better); NaN when M or the performance difference is undefined. */
+    public static double score(Scorecard.Row row, Kind kind) {
+        double m = row.memorizationDifference();
+        double performance = Math.abs(row.performanceDifference());
+        return switch (kind) {
+            case MATH -> m + performance;
+            case LANGUAGE -> m + performance + (m == 0 ? 100 : 0);
+        };
+    }
+
+    /** The best row under {@code criterion}, or empty when no row has a defined score. */
+    public static Optional<Scorecard.Row> best(List<Scorecard.Row> rows, Criterion criterion) {
+        OptionalInt index = bestIndex(rows, criterion);
+        return index.isPresent() ? Optional.of(rows.get(index.getAsInt())) : Optional.empty();
+    }
+
+    /** The index of the best row in {@code rows} (see {@link #best}). */
+    public static OptionalInt bestIndex(List<Scorecard.Row> rows, Criterion criterion) {
+        List<Integer> candidates = java.util.stream.IntStream.range(0, rows.size()).boxed()
+                .filter(i -> !Double.isNaN(score(rows.get(i), criterion.kind())))
+                .filter(i -> criterion.maxPerformanceAfter().isEmpty()
+                        || rows.get(i).performanceAfter() < criterion.maxPerformanceAfter().getAsDouble())
+                .toList();
+        if (criterion.maxSeconds().isPresent()) {
+            List<Integer> inTime = candidates.stream()
+                    .filter(i -> rows.get(i).seconds() <= criterion.maxSeconds().getAsDouble()).toList();
+            if (!inTime.isEmpty()) candidates = inTime; // waived when no run qualifies
+        }
+        return candidates.stream()
+                .min(Comparator.comparingDouble((Integer i) -> score(rows.get(i), criterion.kind()))
+                        .thenComparingInt(i -> i))
+                .map(OptionalInt::of).orElse(OptionalInt.empty());
+    }
+
+    /** Whether the inclusion criterion had to be waived for {@code rows} (no run within the time limit). */
+    public static boolean timeLimitWaived(List<Scorecard.Row> rows, Criterion criterion) {
+        if (criterion.maxSeconds().isEmpty()) return false;
+        return rows.stream().noneMatch(r -> r.seconds() <= criterion.maxSeconds().getAsDouble());
+    }
+
+}
