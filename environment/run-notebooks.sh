@@ -5,7 +5,7 @@
 #   environment/run-notebooks.sh [--profile smoke|quick|paper] [--out DIR] [--timeout SECONDS] [names...]
 #     --profile   sets TINYMEM_PROFILE for the notebooks (default: $TINYMEM_PROFILE, else quick)
 #     --out       output folder (default: $TINYMEM_NOTEBOOKS_OUT, else notebooks/out)
-#     --timeout   per-cell time limit (default: smoke 600 s, quick 6 h, paper none)
+#     --timeout   per-cell time limit (default: smoke 1800 s, quick 6 h, paper none)
 #     names       notebooks to run, by file name or prefix (00, 01-tinymem-models); default: all
 #
 # Environment: TINYMEM_RUNS (where runs live, default $TINYMEM_HOME/runs), TINYMEM_THREADS (PyTorch
@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$profile" in
-  smoke) : "${timeout:=600}" ;;
+  smoke) : "${timeout:=1800}" ;;   # 8 smoke runs take ~5 min on 2 idle cores; a loaded machine needs headroom
   quick) : "${timeout:=21600}" ;;
   paper) : "${timeout:=-1}" ;;
   *) die "unknown profile '$profile': use smoke, quick or paper" ;;
