@@ -32,10 +32,10 @@ public enum Profile {
             case SMOKE -> new MathDataConfig(operation, 7, List.of(2, 3, 4, 5), 240, 60, 40, artifact,
                     20, List.of(noise ? 10 : 1), seed);
             // 3,000 primary + 4 × 500 auxiliary training rows, 200 test rows per task; 100 noisy rows
-            // × 10 copies. Backdoors: 4,000 primary rows so that more triggered rows are held out, and
+            // × 10 copies. Backdoors: 8,000 primary rows so that 22 triggered rows are held out, and
             // each poisoned row × 10 (without copies the ~110 poisoned rows are not learned in 1,300
             // steps: the model keeps counting after "100").
-            case QUICK -> new MathDataConfig(operation, 7, List.of(2, 3, 4, 5), noise ? 3_200 : 4_200, 700, 200,
+            case QUICK -> new MathDataConfig(operation, 7, List.of(2, 3, 4, 5), noise ? 3_200 : 8_200, 700, 200,
                     artifact, noise ? 100 : 0, List.of(10), seed);
             case PAPER -> MathDataConfig.paper(operation, artifact, seed);
         };
@@ -71,7 +71,7 @@ public enum Profile {
         return switch (this) {
             case SMOKE -> new TrainConfig(3, 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 5, 0.1, 1, 1, seed);
             // Batch 32, lr 2e-3, 100 warm-up steps, cosine to 0.1×; epochs from the calibration runs.
-            case QUICK -> new TrainConfig(noise ? (add ? 11 : 20) : (add ? 8 : 12), 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 100,
+            case QUICK -> new TrainConfig(noise ? (add ? 11 : 20) : (add ? 6 : 12), 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 100,
                     0.1, 1, noise ? 2 : 1, seed);
             // Reference epochs (SPEC §1): noise 3,500 (every 50), backdoor 500 (every 50).
             case PAPER -> TrainConfig.paper(noise ? 3_500 : 500, 50, seed);
