@@ -1,6 +1,5 @@
 package org.tinymem.train;
 
-import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -168,9 +167,5 @@ public final class Checkpoint {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
-    }
-
-    static Gson gson() {
-        return new GsonBuilder().setPrettyPrinting().create();
     }
 }
