@@ -38,7 +38,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--corpus-dir", description = "lang only: the WikiText directory (wiki.*.tokens) or a directory of *.txt files")
     Path corpusDir;
 
-    @Option(names = "--out", required = true, description = "run directory; re-running with the same options resumes")
+    @Option(names = "--out", description = "run directory; re-running with the same options resumes (default:"
+            + " runs/<profile>/<data>-<artifact>-<layers>l-seed<seed>[-<regularizer>-<value>], shared with the notebooks)")
     Path out;
 
     @Option(names = "--regularizer", description = "train-time regularizer (§3.1): spectral-norm, loss-truncation or example-tied-dropout")
@@ -57,6 +58,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         RunSpec spec = new RunSpec(data, Artifact.Kind.parse(artifact), layers, Profile.parse(profile), seed, corpus,
                 corpusDir == null ? null : corpusDir.toString(), regularizerSpec());
+        if (out == null) out = org.tinymem.experiment.RunDirectory.of(spec);
         boolean existing = TrainRun.claim(out, spec);
         System.out.println((existing ? "resuming " : "training ") + spec.toJson() + " into " + out);
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -29,8 +29,15 @@ public final class RunDirectory {
         return root().resolve(spec.profile().cliName()).resolve(name(spec));
     }
 
-    /** {@code math-add-noise-4l-seed0}. */
+    /**
+     * {@code math-add-noise-4l-seed0}; with a regularizer its name and value follow, e.g.
+     * {@code math-add-noise-4l-seed0-spectral-norm-0.01}, so that a grid of regularized runs and the
+     * baseline live side by side.
+     */
     public static String name(RunSpec spec) {
-        return spec.data() + "-" + spec.artifact().cliName() + "-" + spec.layers() + "l-seed" + spec.seed();
+        String base = spec.data() + "-" + spec.artifact().cliName() + "-" + spec.layers() + "l-seed" + spec.seed();
+        if (spec.regularizer() == null) return base;
+        return base + "-" + spec.regularizer().kind().cliName() + "-"
+                + java.math.BigDecimal.valueOf(spec.regularizer().value()).stripTrailingZeros().toPlainString();
     }
 }
