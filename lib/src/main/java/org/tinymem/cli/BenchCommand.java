@@ -14,6 +14,7 @@ import org.tinymem.data.TrainRow;
 import org.tinymem.experiment.RunSpec;
 import org.tinymem.experiment.TrainRun;
 import org.tinymem.model.Gpt;
+import org.tinymem.model.Intervention;
 import org.tinymem.model.NextTokenLoss;
 import org.tinymem.model.TokenBatch;
 import org.tinymem.train.AdamW;
@@ -47,6 +48,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "untimed steps first (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--loss", defaultValue = "auto", description = "bench train: the LM head's loss, sliced, full"
+            + " (whole-batch logits) or auto (sliced from 4,096 tokens of vocabulary on; default: ${DEFAULT-VALUE})")
+    String loss;
+
     @Option(names = "--method", defaultValue = "balanced-subnet", description = "bench unlearn: the method (default: ${DEFAULT-VALUE})")
     String method;
 
@@ -58,6 +63,9 @@ final class BenchCommand implements Callable<Integer> {
         if (what.equals("unlearn")) return UnlearnBench.run(method, model);
         if (!what.equals("train")) throw new IllegalArgumentException("unknown benchmark '" + what + "': use train or unlearn");
         if (batch <= 0 || steps <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --steps must be positive");
+        if (!List.of("auto", "sliced", "full").contains(loss)) {
+            throw new IllegalArgumentException("unknown --loss '" + loss + "': use auto, sliced or full");
+        }
         var plan = TrainRun.Plan.of(new RunSpec(data, Artifact.Kind.NOISE, layers, Profile.QUICK, 0));
         TinyMemData tinyMem = plan.buildData();
         List<int[]> rows = new java.util.ArrayList<>(tinyMem.train().stream().map(TrainRow::tokens).toList());
@@ -74,7 +82,8 @@ final class BenchCommand implements Callable<Integer> {
                 try (NDScope ignored = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray ids = TokenBatch.pack(manager, batchRows, model.padToken());
                     tokensPerStep = ids.getShape().size();
-                    collector.backward(NextTokenLoss.mean(model, ids));
+                    boolean sliced = loss.equals("auto") ? model.vocabSize() >= NextTokenLoss.CHUNKED_VOCAB : loss.equals("sliced");
+                    collector.backward(NextTokenLoss.of(model, ids, Intervention.NONE, sliced).mean());
                 }
                 optimizer.step(config.learningRate());
                 if (i >= warmup) millis[i - warmup] = (System.nanoTime() - started) / 1e6;
@@ -82,10 +91,23 @@ final class BenchCommand implements Callable<Integer> {
         }
         Arrays.sort(millis);
         double median = steps % 2 == 1 ? millis[steps / 2] : (millis[steps / 2 - 1] + millis[steps / 2]) / 2;
-        System.out.printf("bench train: data=%s layers=%d batch=%d tokens/step=%d threads=%s LD_PRELOAD=%s%n", data, layers,
-                batch, tokensPerStep, System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("LD_PRELOAD"));
+        System.out.printf("bench train: data=%s layers=%d batch=%d loss=%s tokens/step=%d threads=%s LD_PRELOAD=%s%n", data,
+                layers, batch, loss, tokensPerStep, System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("LD_PRELOAD"));
         System.out.printf("min %.1f ms, median %.1f ms, max %.1f ms over %d steps%n", millis[0], median, millis[steps - 1], steps);
         System.out.printf("RESULT ms_per_step=%.1f tokens_per_s=%.0f%n", median, tokensPerStep / (median / 1000));
+        System.out.printf("peak RSS %.0f MiB (VmHWM)%n", peakRssMiB());
         return 0;
+    }
+
+    /** The process's peak resident set (Linux VmHWM), or NaN where /proc is unavailable. */
+    static double peakRssMiB() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
     }
 }

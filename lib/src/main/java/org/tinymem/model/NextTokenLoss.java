@@ -45,11 +45,20 @@ public final class NextTokenLoss {
 
     /** Runs the model on {@code tokens[:, :-1]} and scores the predictions of {@code tokens[:, 1:]}. */
     public static Terms of(CausalLm model, NDArray tokens, Intervention intervention) {
+        return of(model, tokens, intervention, model.vocabSize() >= CHUNKED_VOCAB);
+    }
+
+    /**
+     * As {@link #of(CausalLm, NDArray, Intervention)}, choosing the head's evaluation: {@code sliced}
+     * applies it slice by slice (the default from {@link #CHUNKED_VOCAB} tokens on), otherwise the
+     * whole batch's logits are materialised (kept for {@code tinymem bench train --loss full}).
+     */
+    public static Terms of(CausalLm model, NDArray tokens, Intervention intervention, boolean sliced) {
         NDArray inputs = tokens.get(new NDIndex(":, :-1"));
         NDArray targets = tokens.get(new NDIndex(":, 1:"));
         NDArray mask = model.padToken() >= 0 ? targets.neq(model.padToken()).toType(DataType.FLOAT32, false)
                 : targets.onesLike().toType(DataType.FLOAT32, false);
-        if (model.vocabSize() >= CHUNKED_VOCAB) {
+        if (sliced) {
             NDArray hidden = model.hidden(inputs, intervention);
             return new Terms(slicedNll(hidden, model.outputEmbedding(intervention), targets), mask, null, targets);
         }

@@ -3,6 +3,7 @@ package org.tinymem.notebook;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.tinymem.eval.LanguageMeasures;
 import org.tinymem.eval.MathMeasures;
 import org.tinymem.train.HistoryRow;
 import tech.tablesaw.api.DoubleColumn;
@@ -91,6 +92,70 @@ public final class TrainingCurves {
                 .yAxis(Axis.builder().title("% memorized (solid), accuracy % (dashed)").range(-2, 102).build())
                 .build();
         return new Figure(layout, traces);
+    }
+
+    /**
+     * One Fig. 6c/6d panel for language models: % memorized (top) and held-out perplexity (bottom, log
+     * scale) over epochs, one colour per curve.
+     */
+    public static Figure languagePanel(String title, Map<String, List<HistoryRow>> curves) {
+        Trace[] traces = new Trace[2 * curves.size()];
+        int i = 0;
+        for (Map.Entry<String, List<HistoryRow>> curve : curves.entrySet()) {
+            String colour = COLOURS.get(i / 2 % COLOURS.size());
+            double[] epochs = epochs(curve.getValue());
+            traces[i++] = ScatterTrace.builder(epochs, metric(curve.getValue(), MathMeasures.PERCENT_MEMORIZED))
+                    .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(curve.getKey() + ": % memorized")
+                    .line(Line.builder().color(colour).build()).build();
+            traces[i++] = ScatterTrace.builder(epochs, metric(curve.getValue(), LanguageMeasures.PERPLEXITY))
+                    .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(curve.getKey() + ": perplexity")
+                    .yAxis(ScatterTrace.YAxis.Y2).line(Line.builder().color(colour).dash(Line.Dash.DASH).build()).build();
+        }
+        Layout layout = Layout.builder().title(title).width(760).height(560)
+                .grid(Grid.builder().rows(2).columns(1).pattern(Grid.Pattern.COUPLED).yGap(0.15).build())
+                .xAxis(Axis.builder().title("epoch").build())
+                .yAxis(Axis.builder().title("% memorized").range(-2, 102).build())
+                .yAxis2(Axis.builder().title("perplexity (held out)").type(Axis.Type.LOG).build())
+                .build();
+        return new Figure(layout, traces);
+    }
+
+    /**
+     * % memorized per duplication group (App. A.1.2: noise copied ×1, ×10, ×100, ×1000) at the end of
+     * training, one bar colour per curve. Groups are read from the {@code percent_memorized_<group>}
+     * metrics, in order of their copy count.
+     */
+    public static Figure byGroup(String title, Map<String, Map<String, Double>> finalMetrics) {
+        String prefix = MathMeasures.PERCENT_MEMORIZED + "_";
+        TreeSet<String> groups = new TreeSet<>(java.util.Comparator.comparingLong(TrainingCurves::copies)
+                .thenComparing(java.util.Comparator.naturalOrder()));
+        finalMetrics.values().forEach(metrics -> metrics.keySet().stream().filter(k -> k.startsWith(prefix))
+                .forEach(k -> groups.add(k.substring(prefix.length()))));
+        if (groups.isEmpty()) throw new IllegalArgumentException("no " + prefix + "<group> metrics: not a noise run with duplication groups");
+        String[] labels = groups.stream().map(g -> g.replace("x", "×")).toArray(String[]::new);
+        Trace[] traces = new Trace[finalMetrics.size()];
+        int i = 0;
+        for (Map.Entry<String, Map<String, Double>> curve : finalMetrics.entrySet()) {
+            double[] values = groups.stream().mapToDouble(g -> curve.getValue().getOrDefault(prefix + g, Double.NaN)).toArray();
+            traces[i] = tech.tablesaw.plotly.traces.BarTrace.builder(labels, values).name(curve.getKey())
+                    .marker(tech.tablesaw.plotly.components.Marker.builder().color(COLOURS.get(i % COLOURS.size())).build())
+                    .build();
+            i++;
+        }
+        Layout layout = Layout.builder().title(title).width(760).height(400).barMode(Layout.BarMode.GROUP)
+                .xAxis(Axis.builder().title("copies of each noisy chunk in the training data").build())
+                .yAxis(Axis.builder().title("% memorized").range(0, 102).build())
+                .build();
+        return new Figure(layout, traces);
+    }
+
+    /** The copy count of a group label such as {@code x100}; groups without one sort last. */
+    private static long copies(String group) {
+        try {
+            return Long.parseLong(group.replaceFirst("^x", ""));
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static double[] epochs(List<HistoryRow> history) {
