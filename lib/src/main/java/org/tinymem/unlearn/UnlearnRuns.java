@@ -3,9 +3,14 @@ package org.tinymem.unlearn;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import org.tinymem.data.TinyMemData;
 import org.tinymem.eval.MathMeasures;
@@ -18,8 +23,9 @@ import org.tinymem.model.CausalLm;
  * or a study costs nothing and loses nothing: {@code <dir>/<method>-<setting>-r<ratio>/unlearn.json}
  * holds the same record as {@code tinymem unlearn} writes (before/after measures, M and A, what was
  * ablated, the method's seconds). A saved record is reused only if it was made with the same
- * hyper-parameters, retain-set size and data (fingerprint); otherwise the method runs again and the
- * record is replaced, atomically. The edited models themselves are not kept.
+ * hyper-parameters and retain-set size, on the same data and the same weights (SHA-256 fingerprints
+ * of both); otherwise the method runs again and the record is replaced, atomically. The edited
+ * models themselves are not kept.
  */
 public final class UnlearnRuns {
     public static final String RESULT = "unlearn.json";
@@ -43,7 +49,8 @@ public final class UnlearnRuns {
     private final String modelName;
     private final CausalLm model;
     private final TinyMemData data;
-    private final String fingerprint;
+    private final String dataFingerprint;
+    private final String modelFingerprint;
     private final Map<Integer, Unlearning.Baseline> baselines = new HashMap<>();
 
     /**
@@ -57,7 +64,8 @@ public final class UnlearnRuns {
         this.modelName = modelName;
         this.model = model;
         this.data = data;
-        this.fingerprint = data.fingerprint();
+        this.dataFingerprint = data.fingerprint();
+        this.modelFingerprint = fingerprint(model);
     }
 
     /**
@@ -73,7 +81,8 @@ public final class UnlearnRuns {
             JsonObject json = record(method, baseline, result);
             json.addProperty("setting", setting);
             json.addProperty("retain_rows_requested", retainRows);
-            json.addProperty("data_fingerprint", fingerprint);
+            json.addProperty("data_fingerprint", dataFingerprint);
+            json.addProperty("model_fingerprint", modelFingerprint);
             Json.write(file, json);
             return new Run(modelName, setting, method, result.row(), false);
         }
@@ -113,6 +122,23 @@ public final class UnlearnRuns {
                 json.get("unit").getAsString(), json.get("seconds").getAsDouble());
     }
 
+    /** SHA-256 over every parameter's name and values, in order: the same weights give the same text. */
+    static String fingerprint(CausalLm model) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            model.parameters().forEach((name, values) -> {
+                digest.update(name.getBytes(StandardCharsets.UTF_8));
+                float[] floats = values.toFloatArray();
+                ByteBuffer bytes = ByteBuffer.allocate(4 * floats.length);
+                bytes.asFloatBuffer().put(floats);
+                digest.update(bytes.array());
+            });
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     /** The saved record at {@code file} if it was made with these parameters, retain size and data; else null. */
     private JsonObject matching(Path file, Unlearner method, int retainRows) {
         if (!Files.isRegularFile(file)) return null;
@@ -121,7 +147,8 @@ public final class UnlearnRuns {
             boolean same = json.get("method").getAsString().equals(method.method())
                     && json.get("parameters").getAsString().equals(method.params().toString())
                     && json.get("retain_rows_requested").getAsInt() == retainRows
-                    && json.get("data_fingerprint").getAsString().equals(fingerprint);
+                    && json.get("data_fingerprint").getAsString().equals(dataFingerprint)
+                    && json.get("model_fingerprint").getAsString().equals(modelFingerprint);
             if (same) {
                 row(json); // complete enough to report
                 return json;

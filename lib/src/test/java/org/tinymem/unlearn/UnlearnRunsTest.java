@@ -32,6 +32,12 @@ class UnlearnRunsTest {
         // another retain size: measured again, and the record replaced
         assertFalse(runs.run("paper", durable, 5).reused());
         assertTrue(runs.run("paper", durable, 5).reused());
+        // other weights: measured again
+        try (var changed = fixture.model.copy()) {
+            changed.parameters().values().iterator().next().muli(1.0001f); // still memorizes, other weights
+            assertFalse(new UnlearnRuns(dir, "tiny", changed, fixture.data).run("paper", durable, 5).reused());
+        }
+        assertFalse(runs.run("paper", durable, 5).reused());
         // a damaged record is measured again
         Files.writeString(file, "{ not json");
         assertFalse(runs.run("paper", durable, 0).reused());
