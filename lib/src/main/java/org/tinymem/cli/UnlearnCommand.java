@@ -1,8 +1,6 @@
 package org.tinymem.cli;
 
 import ai.djl.ndarray.NDManager;
-import com.google.gson.Gson;
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +17,7 @@ import org.tinymem.experiment.TrainRun;
 import org.tinymem.model.Gpt;
 import org.tinymem.model.ModelFiles;
 import org.tinymem.unlearn.UnlearnMethods;
+import org.tinymem.unlearn.UnlearnRuns;
 import org.tinymem.unlearn.Unlearner;
 import org.tinymem.unlearn.Unlearning;
 import picocli.CommandLine.Command;
@@ -27,7 +26,7 @@ import picocli.CommandLine.Option;
 /** {@code tinymem unlearn}: edit a trained model with one unlearning method and measure it before and after. */
 @Command(name = "unlearn", mixinStandardHelpOptions = true, description = "Remove memorized sequences from a trained model by unlearning (§3.3).")
 final class UnlearnCommand implements Callable<Integer> {
-    static final String RESULT = "unlearn.json";
+    static final String RESULT = UnlearnRuns.RESULT;
 
     @Option(names = "--model", required = true, description = "a run directory written by 'tinymem train'")
     Path model;
@@ -82,7 +81,7 @@ final class UnlearnCommand implements Callable<Integer> {
                     baseline.sets().unlearn().size(), data.probes().size(), baseline.sets().retain().size());
             try (Unlearning.Result result = Unlearning.apply(gpt, data, baseline, unlearner)) {
                 ModelFiles.save((Gpt) result.edit().model(), out, Map.of("unlearn", unlearner.method()));
-                Json.write(out.resolve(RESULT), record(unlearner, baseline, result));
+                Json.write(out.resolve(RESULT), UnlearnRuns.record(unlearner, baseline, result));
                 Map<String, Object> config = new LinkedHashMap<>();
                 config.put("method", unlearner.method());
                 config.put("params", unlearner.params());
@@ -108,22 +107,6 @@ final class UnlearnCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("could not list " + dir, e);
         }
-    }
-
-    private static JsonObject record(Unlearner unlearner, Unlearning.Baseline baseline, Unlearning.Result result) {
-        JsonObject json = new JsonObject();
-        json.addProperty("method", unlearner.method());
-        json.add("params", new Gson().toJsonTree(unlearner.params()));
-        json.addProperty("ablated", result.edit().ablated());
-        json.addProperty("unit", result.edit().unit());
-        json.addProperty("seconds", result.edit().seconds());
-        json.addProperty("unlearn_rows", baseline.sets().unlearn().size());
-        json.addProperty("retain_rows", baseline.sets().retain().size());
-        json.add("before", Json.of(result.before()));
-        json.add("after", Json.of(result.after()));
-        json.addProperty("memorization_difference", result.row().memorizationDifference());
-        json.addProperty("accuracy_difference", result.row().performanceDifference());
-        return json;
     }
 
     static void print(Scorecard.Row row) {

@@ -70,6 +70,11 @@ public final class BalancedSubnet implements Unlearner {
         public double ratio() {
             return mask.ratio();
         }
+
+        /** The same setting at another ratio (a ratio sweep, App. A.3.5). */
+        public Params withRatio(double newRatio) {
+            return new Params(mask.withRatio(newRatio), lossWeight);
+        }
     }
 
     private final Params params;

@@ -65,6 +65,11 @@ public final class Subnet implements Unlearner {
         public static Params defaults() {
             return new Params(1e-2, 10, 0.1, 0.9, 5e-4, 64, TensorScope.MLP, 0);
         }
+
+        /** The same setting at another ratio (a ratio sweep, App. A.3.5). */
+        public Params withRatio(double newRatio) {
+            return new Params(newRatio, epochs, learningRate, momentum, weightDecay, batchSize, tensors, seed, tokens, forget);
+        }
     }
 
     private final Params params;

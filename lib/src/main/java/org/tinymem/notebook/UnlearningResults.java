@@ -1,0 +1,111 @@
+package org.tinymem.notebook;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tinymem.eval.Scorecard;
+import org.tinymem.unlearn.UnlearnRuns;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.plotly.components.Axis;
+import tech.tablesaw.plotly.components.Figure;
+import tech.tablesaw.plotly.components.Layout;
+import tech.tablesaw.plotly.components.Marker;
+import tech.tablesaw.plotly.traces.ScatterTrace;
+import tech.tablesaw.plotly.traces.Trace;
+
+/**
+ * Unlearning runs as a Table 1-style table (% memorized, accuracy, seconds) and a Fig. 3-style
+ * scatter of M (% difference in % memorized) against A (% difference in accuracy). Notebooks pass
+ * the {@link UnlearnRuns.Run}s; nothing here unlearns or measures.
+ */
+public final class UnlearningResults {
+    private UnlearningResults() {}
+
+    /**
+     * One row per run: model, method, setting, ratio, then the {@link Scorecard} columns (% memorized
+     * and accuracy before/after, M, A, ablated count, seconds) and whether the run was read from disk.
+     */
+    public static Table table(String title, List<UnlearnRuns.Run> runs) {
+        Table scores = Scorecard.table(runs.stream().map(UnlearnRuns.Run::row).toList());
+        Table table = Table.create(title,
+                StringColumn.create("model", runs.stream().map(UnlearnRuns.Run::model)),
+                StringColumn.create("method", runs.stream().map(run -> run.row().method())),
+                StringColumn.create("setting", runs.stream().map(UnlearnRuns.Run::setting)),
+                DoubleColumn.create("ratio", runs.stream().mapToDouble(UnlearnRuns.Run::ratio)));
+        table.addColumns(
+                scores.doubleColumn("memorized_before").setName("% mem before"),
+                scores.doubleColumn("memorized_after").setName("% mem after"),
+                scores.doubleColumn("M").setName("M (%)"),
+                scores.doubleColumn("performance_before").setName("accuracy before"),
+                scores.doubleColumn("performance_after").setName("accuracy after"),
+                scores.doubleColumn("A_or_P").setName("A (%)"),
+                scores.longColumn("ablated"),
+                scores.doubleColumn("seconds"),
+                BooleanColumn.create("reused", runs.stream().map(UnlearnRuns.Run::reused).toList()));
+        return table;
+    }
+
+    /**
+     * Table 1-style: per model, a "Baseline model" row (the measures before unlearning), then one row
+     * per run with its % memorized and accuracy after unlearning and the method's seconds.
+     */
+    public static Table table1(String title, List<UnlearnRuns.Run> runs) {
+        Table table = Table.create(title, StringColumn.create("model"), StringColumn.create("method"),
+                StringColumn.create("setting"), DoubleColumn.create("ratio"), DoubleColumn.create("% Mem ↓"),
+                DoubleColumn.create("Acc (%) ↑"), DoubleColumn.create("Time (s) ↓"));
+        java.util.Set<String> baselines = new java.util.HashSet<>();
+        for (UnlearnRuns.Run run : runs) {
+            Scorecard.Row row = run.row();
+            if (baselines.add(run.model())) {
+                addRow(table, run.model(), "Baseline model", "", Double.NaN, row.memorizedBefore(), row.performanceBefore(),
+                        Double.NaN);
+            }
+            addRow(table, run.model(), row.method(), run.setting(), run.ratio(), row.memorizedAfter(), row.performanceAfter(),
+                    row.seconds());
+        }
+        return table;
+    }
+
+    private static void addRow(Table table, String model, String method, String setting, double ratio, double memorized,
+                               double accuracy, double seconds) {
+        table.stringColumn(0).append(model);
+        table.stringColumn(1).append(method);
+        table.stringColumn(2).append(setting);
+        table.doubleColumn(3).append(ratio);
+        table.doubleColumn(4).append(memorized);
+        table.doubleColumn(5).append(accuracy);
+        table.doubleColumn(6).append(seconds);
+    }
+
+    /**
+     * Fig. 3-style: one point per run, one trace (colour) per method; x = M, the % difference in %
+     * memorized (−100 = all memorization removed), y = A, the % difference in accuracy (0 = none
+     * lost). The best runs sit at the top left. Runs whose M or A is undefined (a baseline of 0) are
+     * left out.
+     */
+    public static Figure scatter(String title, List<UnlearnRuns.Run> runs) {
+        Map<String, List<UnlearnRuns.Run>> byMethod = new LinkedHashMap<>();
+        for (UnlearnRuns.Run run : runs) {
+            Scorecard.Row row = run.row();
+            if (Double.isFinite(row.memorizationDifference()) && Double.isFinite(row.performanceDifference())) {
+                byMethod.computeIfAbsent(row.method(), m -> new java.util.ArrayList<>()).add(run);
+            }
+        }
+        Trace[] traces = byMethod.entrySet().stream().map(entry -> ScatterTrace.builder(
+                        entry.getValue().stream().mapToDouble(run -> run.row().memorizationDifference()).toArray(),
+                        entry.getValue().stream().mapToDouble(run -> run.row().performanceDifference()).toArray())
+                .mode(ScatterTrace.Mode.MARKERS).name(entry.getKey())
+                .marker(Marker.builder().size(11).build())
+                .text(entry.getValue().stream().map(run -> String.format("%s, %s, ratio %s, %.1f s", run.model(),
+                        run.setting(), run.ratio(), run.row().seconds())).toArray(String[]::new))
+                .build()).toArray(Trace[]::new);
+        Layout layout = Layout.builder().title(title).width(760).height(480)
+                .xAxis(Axis.builder().title("M: % difference in % memorized (−100 = all removed)").build())
+                .yAxis(Axis.builder().title("A: % difference in accuracy (0 = none lost)").build())
+                .build();
+        return new Figure(layout, traces);
+    }
+}

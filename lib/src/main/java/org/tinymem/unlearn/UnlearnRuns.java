@@ -1,0 +1,161 @@
+package org.tinymem.unlearn;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import org.tinymem.data.TinyMemData;
+import org.tinymem.eval.MathMeasures;
+import org.tinymem.eval.Scorecard;
+import org.tinymem.experiment.Json;
+import org.tinymem.model.CausalLm;
+
+/**
+ * The measured unlearning runs (§3.3) of one model, each kept on disk so that re-running a notebook
+ * or a study costs nothing and loses nothing: {@code <dir>/<method>-<setting>-r<ratio>/unlearn.json}
+ * holds the same record as {@code tinymem unlearn} writes (before/after measures, M and A, what was
+ * ablated, the method's seconds). A saved record is reused only if it was made with the same
+ * hyper-parameters and retain-set size, on the same data and the same weights (SHA-256 fingerprints
+ * of both); otherwise the method runs again and the record is replaced, atomically. The edited
+ * models themselves are not kept.
+ */
+public final class UnlearnRuns {
+    public static final String RESULT = "unlearn.json";
+
+    /**
+     * One setting of one method on the model.
+     *
+     * @param model the model's name (for tables)
+     * @param setting a short label of the setting, e.g. {@code paper} or {@code quick}
+     * @param method the method with its hyper-parameters
+     * @param row the before/after measures
+     * @param reused whether the record was read from disk rather than measured now
+     */
+    public record Run(String model, String setting, Unlearner method, Scorecard.Row row, boolean reused) {
+        public double ratio() {
+            return method.params().ratio();
+        }
+    }
+
+    private final Path dir;
+    private final String modelName;
+    private final CausalLm model;
+    private final TinyMemData data;
+    private final String dataFingerprint;
+    private final String modelFingerprint;
+    private final Map<Integer, Unlearning.Baseline> baselines = new HashMap<>();
+
+    /**
+     * @param dir where the records go (e.g. {@code <run>/unlearn})
+     * @param modelName the model's name in tables
+     * @param model the trained model (never modified)
+     * @param data its data (probes, test rows, clean training rows)
+     */
+    public UnlearnRuns(Path dir, String modelName, CausalLm model, TinyMemData data) {
+        this.dir = dir;
+        this.modelName = modelName;
+        this.model = model;
+        this.data = data;
+        this.dataFingerprint = data.fingerprint();
+        this.modelFingerprint = fingerprint(model);
+    }
+
+    /**
+     * {@code method} on a copy of the model with {@code retainRows} clean retain rows (≤ 0: as many as
+     * memorized rows, see {@link UnlearnSets#of}), or its saved record if one matches.
+     */
+    public Run run(String setting, Unlearner method, int retainRows) {
+        Path file = dir.resolve(directoryName(method.method(), setting, method.params().ratio())).resolve(RESULT);
+        JsonObject saved = matching(file, method, retainRows);
+        if (saved != null) return new Run(modelName, setting, method, row(saved), true);
+        Unlearning.Baseline baseline = baselines.computeIfAbsent(retainRows, rows -> Unlearning.Baseline.of(model, data, rows, 0));
+        try (Unlearning.Result result = Unlearning.apply(model, data, baseline, method)) {
+            JsonObject json = record(method, baseline, result);
+            json.addProperty("setting", setting);
+            json.addProperty("retain_rows_requested", retainRows);
+            json.addProperty("data_fingerprint", dataFingerprint);
+            json.addProperty("model_fingerprint", modelFingerprint);
+            Json.write(file, json);
+            return new Run(modelName, setting, method, result.row(), false);
+        }
+    }
+
+    /** {@code balanced-subnet-quick-r0.1}: method, setting and ratio (plain decimal, no trailing zeros). */
+    public static String directoryName(String method, String setting, double ratio) {
+        return method + "-" + setting + "-r" + BigDecimal.valueOf(ratio).stripTrailingZeros().toPlainString();
+    }
+
+    /** The record of one measured edit, as {@code tinymem unlearn} and {@link #run} write it. */
+    public static JsonObject record(Unlearner method, Unlearning.Baseline baseline, Unlearning.Result result) {
+        JsonObject json = new JsonObject();
+        json.addProperty("method", method.method());
+        json.add("params", new Gson().toJsonTree(method.params()));
+        json.addProperty("parameters", result.row().parameters());
+        json.addProperty("ablated", result.edit().ablated());
+        json.addProperty("unit", result.edit().unit());
+        json.addProperty("seconds", result.edit().seconds());
+        json.addProperty("unlearn_rows", baseline.sets().unlearn().size());
+        json.addProperty("retain_rows", baseline.sets().retain().size());
+        json.add("before", Json.of(result.before()));
+        json.add("after", Json.of(result.after()));
+        json.addProperty("memorization_difference", result.row().memorizationDifference());
+        json.addProperty("accuracy_difference", result.row().performanceDifference());
+        return json;
+    }
+
+    /** The scorecard row of a saved record. */
+    public static Scorecard.Row row(JsonObject json) {
+        JsonObject before = json.getAsJsonObject("before");
+        JsonObject after = json.getAsJsonObject("after");
+        return new Scorecard.Row(json.get("method").getAsString(), json.get("parameters").getAsString(),
+                MathMeasures.ACCURACY, before.get(MathMeasures.PERCENT_MEMORIZED).getAsDouble(),
+                after.get(MathMeasures.PERCENT_MEMORIZED).getAsDouble(), before.get(MathMeasures.ACCURACY).getAsDouble(),
+                after.get(MathMeasures.ACCURACY).getAsDouble(), json.get("ablated").getAsLong(),
+                json.get("unit").getAsString(), json.get("seconds").getAsDouble());
+    }
+
+    /** SHA-256 over every parameter's name and values, in order: the same weights give the same text. */
+    static String fingerprint(CausalLm model) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            model.parameters().forEach((name, values) -> {
+                digest.update(name.getBytes(StandardCharsets.UTF_8));
+                float[] floats = values.toFloatArray();
+                ByteBuffer bytes = ByteBuffer.allocate(4 * floats.length);
+                bytes.asFloatBuffer().put(floats);
+                digest.update(bytes.array());
+            });
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** The saved record at {@code file} if it was made with these parameters, retain size and data; else null. */
+    private JsonObject matching(Path file, Unlearner method, int retainRows) {
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            JsonObject json = Json.read(file);
+            boolean same = json.get("method").getAsString().equals(method.method())
+                    && json.get("parameters").getAsString().equals(method.params().toString())
+                    && json.get("retain_rows_requested").getAsInt() == retainRows
+                    && json.get("data_fingerprint").getAsString().equals(dataFingerprint)
+                    && json.get("model_fingerprint").getAsString().equals(modelFingerprint);
+            if (same) {
+                row(json); // complete enough to report
+                return json;
+            }
+        } catch (RuntimeException e) {
+            // unreadable or from an older layout: measure again and replace it
+        }
+        return null;
+    }
+}

@@ -1,0 +1,56 @@
+package org.tinymem.unlearn;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tinymem.notebook.UnlearningResults;
+import org.tinymem.unlearn.weight.Durable;
+import org.tinymem.unlearn.weight.DurableAgg;
+import tech.tablesaw.api.Table;
+
+class UnlearnRunsTest {
+
+    @Test
+    void aRunIsMeasuredOnceThenReadBackUntilItsSettingChanges(@TempDir Path dir) throws Exception {
+        MemorizingModel fixture = MemorizingModel.get();
+        UnlearnRuns runs = new UnlearnRuns(dir, "tiny", fixture.model, fixture.data);
+        Durable durable = new Durable(new Durable.Params(0.05, 64, TensorScope.MLP));
+        UnlearnRuns.Run first = runs.run("paper", durable, 0);
+        assertFalse(first.reused());
+        assertTrue(first.row().memorizedAfter() < first.row().memorizedBefore(), first.row().toString());
+        Path file = dir.resolve("durable-paper-r0.05").resolve(UnlearnRuns.RESULT);
+        assertTrue(Files.isRegularFile(file));
+
+        UnlearnRuns.Run again = new UnlearnRuns(dir, "tiny", fixture.model, fixture.data).run("paper", durable, 0);
+        assertTrue(again.reused());
+        assertEquals(first.row(), again.row());
+
+        // another retain size: measured again, and the record replaced
+        assertFalse(runs.run("paper", durable, 5).reused());
+        assertTrue(runs.run("paper", durable, 5).reused());
+        // other weights: measured again
+        try (var changed = fixture.model.copy()) {
+            changed.parameters().values().iterator().next().muli(1.0001f); // still memorizes, other weights
+            assertFalse(new UnlearnRuns(dir, "tiny", changed, fixture.data).run("paper", durable, 5).reused());
+        }
+        assertFalse(runs.run("paper", durable, 5).reused());
+        // a damaged record is measured again
+        Files.writeString(file, "{ not json");
+        assertFalse(runs.run("paper", durable, 0).reused());
+
+        UnlearnRuns.Run aggregated = runs.run("paper", new DurableAgg(new Durable.Params(0.05, 64, TensorScope.MLP)), 0);
+        Table table = UnlearningResults.table("runs", List.of(first, aggregated));
+        assertEquals(2, table.rowCount());
+        assertEquals(List.of("durable", "durable-agg"), table.stringColumn("method").asList());
+        assertEquals(first.row().memorizationDifference(), table.doubleColumn("M (%)").get(0), 1e-12);
+        Table table1 = UnlearningResults.table1("Table 1", List.of(first, aggregated));
+        assertEquals(List.of("Baseline model", "durable", "durable-agg"), table1.stringColumn("method").asList());
+        assertEquals(first.row().memorizedBefore(), table1.doubleColumn("% Mem ↓").get(0), 1e-12);
+        assertEquals(aggregated.row().memorizedAfter(), table1.doubleColumn("% Mem ↓").get(2), 1e-12);
+        assertEquals(2, UnlearningResults.scatter("M vs A", List.of(first, aggregated)).getTraces().length);
+    }
+}
