@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.tinymem.data.MathData;
 import org.tinymem.data.TinyMemData;
 import org.tinymem.eval.MathMeasures;
@@ -23,6 +26,8 @@ import org.tinymem.util.Progress;
  */
 public final class FineTuneRun {
     public static final String RESULT = "finetune.json";
+    /** The folder of a training run that holds its cached fine-tunes ({@link #cached}). */
+    public static final String CACHE = "finetune";
 
     private FineTuneRun() {}
 
@@ -48,6 +53,52 @@ public final class FineTuneRun {
             return result;
         } catch (IOException e) {
             throw new UncheckedIOException("could not create " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where {@link #cached} keeps the fine-tune of a training run: {@code <run>/finetune/<recipe>/}. */
+    public static Path cacheOf(Path source, FineTune.Recipe recipe) {
+        return source.resolve(CACHE).resolve(recipe.cliName());
+    }
+
+    /**
+     * The fine-tune of training run {@code source} with {@code recipe}, kept under
+     * {@link #cacheOf}: read back if it is there, else run into a hidden folder next to it and renamed
+     * into place in one step, so the folder holds a complete result or nothing (a crash leaves only a
+     * hidden {@code .partial} folder, removed by the next call).
+     */
+    public static FineTune.Result cached(Path source, FineTune.Recipe recipe, NDManager manager, Progress progress) {
+        Path target = cacheOf(source, recipe);
+        if (Files.isRegularFile(target.resolve(RESULT))) return read(target);
+        Path partial = target.resolveSibling("." + recipe.cliName() + ".partial");
+        try {
+            deleteTree(partial);
+            FineTune.Result result = run(source, recipe, partial, manager, progress);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not keep the fine-tune in " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A finished fine-tune read back from its {@value #RESULT}. */
+    public static FineTune.Result read(Path dir) {
+        JsonObject json = Json.read(dir.resolve(RESULT));
+        return new FineTune.Result(FineTune.Recipe.parse(json.get("recipe").getAsString()), json.get("rows").getAsInt(),
+                json.get("epochs").getAsInt(), json.get("seconds").getAsDouble(), measures(json.getAsJsonObject("before")),
+                measures(json.getAsJsonObject("after")));
+    }
+
+    private static Map<String, Double> measures(JsonObject json) {
+        Map<String, Double> values = new java.util.LinkedHashMap<>();
+        json.entrySet().forEach(entry -> values.put(entry.getKey(), entry.getValue().getAsDouble()));
+        return values;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(path);
         }
     }
 

@@ -52,6 +52,14 @@ public interface Regularizer {
         }
     }
 
+    /**
+     * Numbers worth watching during training (for example spectral norm's Σσ), recorded with every
+     * evaluation in the history and {@code metrics.json} (default: none).
+     */
+    default Map<String, Double> metrics() {
+        return Map.of();
+    }
+
     /** State that a resumed run needs (saved in checkpoints; default: none). */
     default Map<String, Safetensors.Tensor> state() {
         return Map.of();

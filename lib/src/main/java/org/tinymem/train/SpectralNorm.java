@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,14 +28,31 @@ import org.tinymem.model.Safetensors;
  */
 public final class SpectralNorm implements Regularizer {
     public static final String NAME = "spectral-norm";
-    private static final float EPS = 1e-12f;
+    /** History metrics: the sum and the largest of the estimated σ (see {@link #metrics()}). */
+    public static final String SIGMA_SUM = "spectral_norm_sigma_sum";
+    public static final String SIGMA_MAX = "spectral_norm_sigma_max";
 
     private final double lambda;
     private final NDManager manager;
     private final List<Matrices> matrices = new ArrayList<>();
 
-    /** One parameter seen as a batch of matrices, with the persistent left singular vectors u (batch, rows). */
-    private record Matrices(String name, NDArray parameter, int splits, NDArray u) {
+    /**
+     * One parameter seen as a batch of matrices, with the persistent left singular vectors u
+     * (splits, rows). u is replaced by a new array every step, never written into (see {@link #sigmas()}).
+     */
+    private static final class Matrices {
+        final String name;
+        final NDArray parameter;
+        final int splits;
+        NDArray u;
+
+        Matrices(String name, NDArray parameter, int splits, NDArray u) {
+            this.name = name;
+            this.parameter = parameter;
+            this.splits = splits;
+            this.u = u;
+        }
+
         /** The parameter as (splits, rows, cols/splits): c_attn (d, 3d) → (3·heads, d, head_dim). */
         NDArray view(NDArray w) {
             long rows = w.getShape().get(0);
@@ -60,8 +78,8 @@ public final class SpectralNorm implements Regularizer {
             long rows = parameter.getShape().get(0);
             float[] u = new float[(int) (splits * rows)];
             for (int i = 0; i < u.length; i++) u[i] = (float) random.nextGaussian();
-            NDArray initial = normalize(manager.create(u, new Shape(splits, rows)));
-            matrices.add(new Matrices(name, parameter, splits, initial));
+            NDArray initial = manager.create(u, new Shape(splits, rows));
+            matrices.add(new Matrices(name, parameter, splits, normalize(initial, initial)));
         });
         if (matrices.isEmpty()) throw new IllegalArgumentException("no weight matrix to regularize");
     }
@@ -83,23 +101,70 @@ public final class SpectralNorm implements Regularizer {
 
     /** Number of matrices penalized (c_attn counts 3·heads). */
     public int matrixCount() {
-        return matrices.stream().mapToInt(Matrices::splits).sum();
+        return matrices.stream().mapToInt(m -> m.splits).sum();
     }
 
     /**
-     * One power iteration for every matrix (u ← Wv/‖Wv‖ with v = Wᵀu/‖Wᵀu‖, stored for the next
-     * step), then σ = uᵀWv, differentiable in W. Returns all σ in one vector.
+     * One power iteration for every matrix (v = Wᵀu/‖Wᵀu‖, then u ← Wv/‖Wv‖, kept for the next
+     * step), then σ = uᵀWv, differentiable in W only (u and v are computed from a detached W).
+     * Returns all σ in one vector; each σ = ‖Wv‖ ≥ 0.
+     * <p>
+     * The new u replaces the old array instead of being copied into it: DJL's {@code copyTo} swaps the
+     * target's storage for a Java direct buffer on every call (16 arrays per step for a 4-layer model), a
+     * needless dependence on the Java garbage collector for a tensor that is read every step.
      */
     public NDArray sigmas() {
         NDList sigmas = new NDList();
         for (Matrices m : matrices) {
-            NDArray fixed = m.view(m.parameter().stopGradient());
-            NDArray v = normalize(m.u().expandDims(1).matMul(fixed).squeeze(1));
-            NDArray u = normalize(fixed.matMul(v.expandDims(2)).squeeze(2));
-            u.copyTo(m.u());
-            sigmas.add(u.expandDims(1).matMul(m.view(m.parameter())).matMul(v.expandDims(2)).reshape(m.splits()));
+            NDArray fixed = m.view(m.parameter.stopGradient());
+            NDArray v = normalize(m.u.expandDims(1).matMul(fixed).squeeze(1), null);
+            NDArray u = normalize(fixed.matMul(v.expandDims(2)).squeeze(2), m.u);
+            sigmas.add(u.expandDims(1).matMul(m.view(m.parameter)).matMul(v.expandDims(2)).reshape(m.splits));
+            keep(m, u);
         }
         return sigmas.size() == 1 ? sigmas.head() : NDArrays.concat(sigmas);
+    }
+
+    /** Makes {@code u} the persistent vector of {@code m}: owned by this regularizer, out of any NDScope. */
+    private void keep(Matrices m, NDArray u) {
+        NDScope.unregister(u);
+        u.attach(manager);
+        NDArray old = m.u;
+        m.u = u;
+        old.close();
+    }
+
+    /**
+     * σ of every matrix from the current u, without advancing the power iteration and without
+     * gradients: what a user sees in the training history ({@link #metrics()}).
+     */
+    public float[] currentSigmas() {
+        try (NDScope ignored = new NDScope()) {
+            float[] all = new float[matrixCount()];
+            int next = 0;
+            for (Matrices m : matrices) {
+                NDArray fixed = m.view(m.parameter.stopGradient());
+                NDArray v = normalize(m.u.expandDims(1).matMul(fixed).squeeze(1), null);
+                NDArray wv = fixed.matMul(v.expandDims(2)).squeeze(2);
+                float[] sigmas = normalize(wv, m.u).mul(wv).sum(new int[] {-1}).toFloatArray(); // uᵀWv = ‖Wv‖ without overflow
+                System.arraycopy(sigmas, 0, all, next, sigmas.length);
+                next += sigmas.length;
+            }
+            return all;
+        }
+    }
+
+    /** The sum and the largest of the current σ, recorded at every evaluation. */
+    @Override
+    public Map<String, Double> metrics() {
+        float[] sigmas = currentSigmas();
+        double sum = 0;
+        double max = 0;
+        for (float sigma : sigmas) {
+            sum += sigma;
+            max = Math.max(max, sigma);
+        }
+        return Map.of(SIGMA_SUM, sum, SIGMA_MAX, max);
     }
 
     /** (λ/2)·Σσ after one power iteration. */
@@ -115,20 +180,34 @@ public final class SpectralNorm implements Regularizer {
     @Override
     public Map<String, Safetensors.Tensor> state() {
         Map<String, NDArray> u = new LinkedHashMap<>();
-        matrices.forEach(m -> u.put("spectral_norm.u." + m.name(), m.u()));
+        matrices.forEach(m -> u.put("spectral_norm.u." + m.name, m.u));
         return ModelFiles.toTensors(u);
     }
 
     @Override
     public void restore(Map<String, Safetensors.Tensor> state) {
         for (Matrices m : matrices) {
-            Safetensors.Tensor saved = state.get("spectral_norm.u." + m.name());
-            if (saved == null) throw new IllegalArgumentException("checkpoint lacks the spectral-norm vector u of " + m.name());
-            m.u().set(saved.floats());
+            Safetensors.Tensor saved = state.get("spectral_norm.u." + m.name);
+            if (saved == null) throw new IllegalArgumentException("checkpoint lacks the spectral-norm vector u of " + m.name);
+            NDArray u = manager.create(saved.floats(), m.u.getShape());
+            m.u.close();
+            m.u = u;
         }
     }
 
-    private static NDArray normalize(NDArray x) {
-        return x.div(x.norm(new int[] {-1}, true).add(EPS));
+    /**
+     * x/‖x‖ along the last axis, computed on x/max|x| so that neither tiny nor huge entries under- or
+     * overflow in ‖x‖ (a plain x/(‖x‖ + ε) shrinks u towards zero once ‖x‖ nears ε, and u = 0 is a
+     * fixed point: the penalty would silently switch off). Rows that are zero or not finite take
+     * {@code fallback} (the previous u), or the uniform unit vector when it is null.
+     */
+    static NDArray normalize(NDArray x, NDArray fallback) {
+        NDArray scale = x.abs().max(new int[] {-1}, true);
+        NDArray usable = scale.gt(0).logicalAnd(scale.lt(Float.POSITIVE_INFINITY)).broadcast(x.getShape());
+        NDArray scaled = x.div(scale.maximum(Float.MIN_NORMAL));
+        NDArray unit = scaled.div(scaled.norm(new int[] {-1}, true).maximum(1f)); // ‖scaled‖ ≥ 1 where usable
+        NDArray otherwise = fallback != null ? fallback
+                : x.onesLike().div((float) Math.sqrt(x.getShape().get(x.getShape().dimension() - 1)));
+        return NDArrays.where(usable, unit, otherwise);
     }
 }

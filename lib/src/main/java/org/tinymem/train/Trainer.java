@@ -165,7 +165,10 @@ public final class Trainer {
                 boolean last = epoch == config.epochs();
                 if (last || epoch % config.evaluateEvery() == 0) {
                     Map<String, Double> metrics = new LinkedHashMap<>(regularizer.withDeployed(model, evaluator::evaluate));
-                    if (regularizer != Regularizer.NONE) metrics.put(REGULARIZER_SECONDS, regularizerNanos / 1e9);
+                    if (regularizer != Regularizer.NONE) {
+                        metrics.put(REGULARIZER_SECONDS, regularizerNanos / 1e9);
+                        metrics.putAll(regularizer.metrics());
+                    }
                     history.add(new HistoryRow(epoch, step, epochLoss, trainSeconds, metrics));
                 }
                 if (runDir != null && (last || epoch % config.checkpointEvery() == 0)) {

@@ -77,4 +77,20 @@ class SelectionTest {
         List<Scorecard.Row> rows = List.of(math("first", 0, 90, 1), math("second", 0, 90, 1));
         assertEquals("first", Selection.best(rows, Selection.Criterion.math()).orElseThrow().parameters());
     }
+
+    @Test
+    void regularizerGridPrefersLittleMemorizationAtHighAccuracy() {
+        var memorizes = new RegularizerSelection.Candidate("λ = 0.001", 96, 40);
+        var forgetsButFails = new RegularizerSelection.Candidate("λ = 0.1", 40, 0);
+        var balanced = new RegularizerSelection.Candidate("λ = 0.01", 95, 5);
+        var broken = new RegularizerSelection.Candidate("diverged", Double.NaN, Double.NaN);
+        List<RegularizerSelection.Candidate> grid = List.of(broken, memorizes, forgetsButFails, balanced);
+        assertEquals("λ = 0.01", RegularizerSelection.best(grid, Selection.Kind.MATH).orElseThrow().label());
+        // Language (Eq. 2): lowest perplexity + % memorized.
+        var lowPerplexity = new RegularizerSelection.Candidate("a", 50, 20);
+        var lowMemorization = new RegularizerSelection.Candidate("b", 60, 0);
+        assertEquals("b", RegularizerSelection.best(List.of(lowPerplexity, lowMemorization), Selection.Kind.LANGUAGE)
+                .orElseThrow().label());
+        assertTrue(RegularizerSelection.best(List.of(broken), Selection.Kind.MATH).isEmpty());
+    }
 }

@@ -93,6 +93,34 @@ class FineTuneTest {
     }
 
     @Test
+    void cachedFineTuneIsKeptUnderTheRunAndReadBack() throws Exception {
+        Path source = dir.resolve("run");
+        RunSpec spec = new RunSpec("math-add", Artifact.Kind.NOISE, 1, Profile.SMOKE, 0);
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(TrainerTest.tiny(1), 0, manager)) {
+            Json.write(source.resolve(TrainRun.SPEC), spec.toJson());
+            ModelFiles.save(model, source, Map.of());
+        }
+        Path target = FineTuneRun.cacheOf(source, FineTune.Recipe.CLEAN);
+        assertEquals(source.resolve("finetune/clean"), target);
+        Files.createDirectories(target.resolveSibling(".clean.partial"));
+        Files.writeString(target.resolveSibling(".clean.partial/leftover"), "from a crashed run");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            FineTune.Result first = FineTuneRun.cached(source, FineTune.Recipe.CLEAN, manager, Progress.silent());
+            assertTrue(Files.isRegularFile(target.resolve(FineTuneRun.RESULT)));
+            assertTrue(Files.isRegularFile(target.resolve(ModelFiles.WEIGHTS)));
+            assertFalse(Files.exists(target.resolveSibling(".clean.partial")), "the leftover partial folder is gone");
+            long written = Files.getLastModifiedTime(target.resolve(FineTuneRun.RESULT)).toMillis();
+            FineTune.Result again = FineTuneRun.cached(source, FineTune.Recipe.CLEAN, manager, Progress.silent());
+            assertEquals(written, Files.getLastModifiedTime(target.resolve(FineTuneRun.RESULT)).toMillis(), "read, not rerun");
+            assertEquals(first.recipe(), again.recipe());
+            assertEquals(first.rows(), again.rows());
+            assertEquals(first.seconds(), again.seconds(), 1e-9);
+            assertEquals(first.before(), again.before());
+            assertEquals(first.after(), again.after());
+        }
+    }
+
+    @Test
     void runSpecRecordsTheRegularizerAndStaysBackwardCompatible() {
         RunSpec plain = new RunSpec("math-add", Artifact.Kind.NOISE, 2, Profile.SMOKE, 0);
         assertFalse(plain.toJson().has("regularizer"));

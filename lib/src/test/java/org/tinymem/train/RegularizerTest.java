@@ -100,6 +100,51 @@ class RegularizerTest {
         }
     }
 
+    /**
+     * The quick spectral-norm run (λ = 0.01) diverged after 1,264 steps: AdamW turns the penalty's
+     * small but steady gradient into full-size steps, so the heads of the last attention layer
+     * collapsed towards zero. Here the penalty alone drives weights with AdamW for many steps, at
+     * normal, tiny and huge scales: σ must stay finite, non-negative and close to the true value.
+     */
+    @Test
+    void spectralNormStaysFiniteWhenThePenaltyAloneDrivesTheWeights() {
+        for (float scale : new float[] {1f, 1e-20f, 1e20f}) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                Random random = new Random(11);
+                float[] attention = new float[16 * 48];
+                for (int i = 0; i < attention.length; i++) attention[i] = scale * (float) random.nextGaussian();
+                float[] projection = new float[64 * 16];
+                for (int i = 0; i < projection.length; i++) projection[i] = scale * (float) random.nextGaussian();
+                Map<String, NDArray> parameters = new LinkedHashMap<>();
+                parameters.put("transformer.h.0.attn.c_attn.weight", manager.create(attention, new Shape(16, 48)));
+                parameters.put("transformer.h.0.mlp.c_proj.weight", manager.create(projection, new Shape(64, 16)));
+                parameters.values().forEach(p -> p.setRequiresGradient(true));
+                SpectralNorm norm = new SpectralNorm(parameters, 4, 0.01, 0, manager);
+                try (AdamW optimizer = new AdamW(parameters, manager, 0.9, 0.98, 1e-8, 0.1)) {
+                    for (int step = 0; step < 3000; step++) {
+                        try (ai.djl.ndarray.NDScope ignored = new ai.djl.ndarray.NDScope();
+                             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                            NDArray penalty = norm.penalty();
+                            float value = penalty.getFloat();
+                            assertTrue(Float.isFinite(value) && value >= 0, "scale " + scale + ", step " + step + ": penalty " + value);
+                            collector.backward(penalty);
+                        }
+                        optimizer.step(2e-3);
+                    }
+                }
+                // One iteration per step lags behind weights that move; with the weights still, it converges.
+                float[] sigmas = null;
+                for (int iteration = 0; iteration < 200; iteration++) sigmas = norm.sigmas().toFloatArray();
+                float[] weights = parameters.get("transformer.h.0.mlp.c_proj.weight").toFloatArray();
+                double truth = largestSingularValue(weights, 64, 16);
+                float[] current = norm.currentSigmas();
+                assertEquals(sigmas[sigmas.length - 1], current[current.length - 1], 1e-4 * truth, "currentSigmas agrees");
+                for (float sigma : sigmas) assertTrue(Float.isFinite(sigma) && sigma >= 0, "scale " + scale + ": σ " + sigma);
+                assertEquals(truth, sigmas[sigmas.length - 1], 1e-3 * truth, "scale " + scale);
+            }
+        }
+    }
+
     private static double largestSingularValue(float[] a, int rows, int cols) {
         double[] v = new double[cols];
         Arrays.fill(v, 1);
@@ -260,6 +305,10 @@ class RegularizerTest {
                         .withRegularizer(create(name, model)).train(model, rows);
                 seconds = result.last().metrics().get(Trainer.REGULARIZER_SECONDS);
                 assertTrue(seconds > 0, name + " time is recorded");
+                if (name.equals(SpectralNorm.NAME)) {
+                    assertTrue(result.last().metrics().get(SpectralNorm.SIGMA_SUM) > 0, "Σσ is recorded");
+                    assertTrue(result.last().metrics().get(SpectralNorm.SIGMA_MAX) > 0, "max σ is recorded");
+                }
                 uninterrupted = snapshot(model);
             }
             Path run = dir.resolve(name + "-interrupted");
