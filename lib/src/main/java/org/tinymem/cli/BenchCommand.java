@@ -19,6 +19,8 @@ import org.tinymem.model.NextTokenLoss;
 import org.tinymem.model.TokenBatch;
 import org.tinymem.train.AdamW;
 import org.tinymem.train.Profile;
+import org.tinymem.train.Regularizer;
+import org.tinymem.train.RegularizerSpec;
 import org.tinymem.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,6 +54,11 @@ final class BenchCommand implements Callable<Integer> {
             + " (whole-batch logits) or auto (sliced from 4,096 tokens of vocabulary on; default: ${DEFAULT-VALUE})")
     String loss;
 
+    @Option(names = "--regularizer", defaultValue = "none", description = "bench train: also time a train-time regularizer"
+            + " (§3.1) at its middle grid value, against plain steps: spectral-norm, loss-truncation, example-tied-dropout,"
+            + " all, or none (default: ${DEFAULT-VALUE})")
+    String regularizer;
+
     @Option(names = "--method", defaultValue = "balanced-subnet", description = "bench unlearn: the method (default: ${DEFAULT-VALUE})")
     String method;
 
@@ -66,24 +73,51 @@ final class BenchCommand implements Callable<Integer> {
         if (!List.of("auto", "sliced", "full").contains(loss)) {
             throw new IllegalArgumentException("unknown --loss '" + loss + "': use auto, sliced or full");
         }
+        List<RegularizerSpec> variants = new java.util.ArrayList<>();
+        variants.add(null);
+        if (regularizer.equals("all")) {
+            for (RegularizerSpec.Kind kind : RegularizerSpec.Kind.values()) variants.add(new RegularizerSpec(kind, kind.defaultValue()));
+        } else if (!regularizer.equals("none")) {
+            RegularizerSpec.Kind kind = RegularizerSpec.Kind.parse(regularizer);
+            variants.add(new RegularizerSpec(kind, kind.defaultValue()));
+        }
         var plan = TrainRun.Plan.of(new RunSpec(data, Artifact.Kind.NOISE, layers, Profile.QUICK, 0));
         TinyMemData tinyMem = plan.buildData();
-        List<int[]> rows = new java.util.ArrayList<>(tinyMem.train().stream().map(TrainRow::tokens).toList());
+        List<TrainRow> rows = new java.util.ArrayList<>(tinyMem.train());
         if (Boolean.getBoolean("bench.shuffle")) java.util.Collections.shuffle(rows, new java.util.Random(1));
+        double baseline = Double.NaN;
+        for (RegularizerSpec variant : variants) {
+            double median = timeSteps(plan, rows, variant);
+            if (variant == null) baseline = median;
+            else System.out.printf("RESULT regularizer=%s %s=%s ms_per_step=%.1f overhead=%+.1f%%%n", variant.kind().cliName(),
+                    variant.kind().parameter(), variant.value(), median, 100 * (median / baseline - 1));
+        }
+        System.out.printf("peak RSS %.0f MiB (VmHWM)%n", peakRssMiB());
+        return 0;
+    }
+
+    /**
+     * Median milliseconds of one training step (forward, backward, AdamW) from a fresh model; with a
+     * regularizer, its intervention and objective as the {@link org.tinymem.train.Trainer} applies them.
+     */
+    private double timeSteps(TrainRun.Plan plan, List<TrainRow> rows, RegularizerSpec variant) {
         TrainConfig config = plan.training();
         double[] millis = new double[steps];
         long tokensPerStep = 0;
         try (NDManager manager = NDManager.newBaseManager();
              Gpt model = Gpt.initialize(plan.model(), 0, manager);
              AdamW optimizer = AdamW.of(model.parameters(), manager, config)) {
+            Regularizer reg = variant == null ? Regularizer.NONE : variant.create(model, 0);
+            boolean sliced = loss.equals("auto") ? model.vocabSize() >= NextTokenLoss.CHUNKED_VOCAB : loss.equals("sliced");
             for (int i = 0; i < warmup + steps; i++) {
-                List<int[]> batchRows = rows.subList((i * batch) % (rows.size() - batch), (i * batch) % (rows.size() - batch) + batch);
+                int start = (i * batch) % (rows.size() - batch);
+                List<TrainRow> batchRows = rows.subList(start, start + batch);
                 long started = System.nanoTime();
                 try (NDScope ignored = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray ids = TokenBatch.pack(manager, batchRows, model.padToken());
+                    NDArray ids = TokenBatch.pack(manager, batchRows.stream().map(TrainRow::tokens).toList(), model.padToken());
                     tokensPerStep = ids.getShape().size();
-                    boolean sliced = loss.equals("auto") ? model.vocabSize() >= NextTokenLoss.CHUNKED_VOCAB : loss.equals("sliced");
-                    collector.backward(NextTokenLoss.of(model, ids, Intervention.NONE, sliced).mean());
+                    NextTokenLoss.Terms terms = NextTokenLoss.of(model, ids, reg.intervention(batchRows), sliced);
+                    collector.backward(reg == Regularizer.NONE ? terms.mean() : reg.objective(terms, batchRows));
                 }
                 optimizer.step(config.learningRate());
                 if (i >= warmup) millis[i - warmup] = (System.nanoTime() - started) / 1e6;
@@ -91,12 +125,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         Arrays.sort(millis);
         double median = steps % 2 == 1 ? millis[steps / 2] : (millis[steps / 2 - 1] + millis[steps / 2]) / 2;
-        System.out.printf("bench train: data=%s layers=%d batch=%d loss=%s tokens/step=%d threads=%s LD_PRELOAD=%s%n", data,
-                layers, batch, loss, tokensPerStep, System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("LD_PRELOAD"));
-        System.out.printf("min %.1f ms, median %.1f ms, max %.1f ms over %d steps%n", millis[0], median, millis[steps - 1], steps);
-        System.out.printf("RESULT ms_per_step=%.1f tokens_per_s=%.0f%n", median, tokensPerStep / (median / 1000));
-        System.out.printf("peak RSS %.0f MiB (VmHWM)%n", peakRssMiB());
-        return 0;
+        if (variant == null) {
+            System.out.printf("bench train: data=%s layers=%d batch=%d loss=%s tokens/step=%d threads=%s LD_PRELOAD=%s%n", data,
+                    layers, batch, loss, tokensPerStep, System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("LD_PRELOAD"));
+            System.out.printf("min %.1f ms, median %.1f ms, max %.1f ms over %d steps%n", millis[0], median, millis[steps - 1], steps);
+            System.out.printf("RESULT ms_per_step=%.1f tokens_per_s=%.0f%n", median, tokensPerStep / (median / 1000));
+        }
+        return median;
     }
 
     /** The process's peak resident set (Linux VmHWM), or NaN where /proc is unavailable. */

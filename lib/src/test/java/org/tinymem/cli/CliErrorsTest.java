@@ -104,6 +104,14 @@ class CliErrorsTest {
     }
 
     @Test
+    void benchOptionsAreCheckedBeforeAnyWork() {
+        assertNotEquals(0, TinyMemCli.run("bench", "train", "--regularizer", "glitter"));
+        assertTrue(errors().contains("unknown regularizer 'glitter'"), errors());
+        assertNotEquals(0, TinyMemCli.run("bench", "train", "--loss", "approximate"));
+        assertTrue(errors().contains("unknown --loss 'approximate'"), errors());
+    }
+
+    @Test
     void aCorruptModelFileIsAClearError() throws Exception {
         Path run = dir.resolve("run");
         Files.createDirectories(run);
