@@ -75,18 +75,7 @@ public final class TrainingCurves {
      * (for example per layer count: {@code "2 layers" → history}).
      */
     public static Figure panel(String title, Map<String, List<HistoryRow>> curves) {
-        Trace[] traces = new Trace[2 * curves.size()];
-        int i = 0;
-        for (Map.Entry<String, List<HistoryRow>> curve : curves.entrySet()) {
-            String colour = COLOURS.get(i / 2 % COLOURS.size());
-            double[] epochs = epochs(curve.getValue());
-            traces[i++] = ScatterTrace.builder(epochs, metric(curve.getValue(), MathMeasures.PERCENT_MEMORIZED))
-                    .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(curve.getKey() + ": % memorized")
-                    .line(Line.builder().color(colour).build()).build();
-            traces[i++] = ScatterTrace.builder(epochs, metric(curve.getValue(), MathMeasures.ACCURACY))
-                    .mode(ScatterTrace.Mode.LINE).name(curve.getKey() + ": accuracy")
-                    .line(Line.builder().color(colour).dash(Line.Dash.DASH).build()).build();
-        }
+        Trace[] traces = memorizedAnd(curves, MathMeasures.ACCURACY, "accuracy", ScatterTrace.Mode.LINE, ScatterTrace.YAxis.Y);
         Layout layout = Layout.builder().title(title).width(760).height(400)
                 .xAxis(Axis.builder().title("epoch").build())
                 .yAxis(Axis.builder().title("% memorized (solid), accuracy % (dashed)").range(-2, 102).build())
@@ -99,18 +88,8 @@ public final class TrainingCurves {
      * scale) over epochs, one colour per curve.
      */
     public static Figure languagePanel(String title, Map<String, List<HistoryRow>> curves) {
-        Trace[] traces = new Trace[2 * curves.size()];
-        int i = 0;
-        for (Map.Entry<String, List<HistoryRow>> curve : curves.entrySet()) {
-            String colour = COLOURS.get(i / 2 % COLOURS.size());
-            double[] epochs = epochs(curve.getValue());
-            traces[i++] = ScatterTrace.builder(epochs, metric(curve.getValue(), MathMeasures.PERCENT_MEMORIZED))
-                    .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(curve.getKey() + ": % memorized")
-                    .line(Line.builder().color(colour).build()).build();
-            traces[i++] = ScatterTrace.builder(epochs, metric(curve.getValue(), LanguageMeasures.PERPLEXITY))
-                    .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(curve.getKey() + ": perplexity")
-                    .yAxis(ScatterTrace.YAxis.Y2).line(Line.builder().color(colour).dash(Line.Dash.DASH).build()).build();
-        }
+        Trace[] traces = memorizedAnd(curves, LanguageMeasures.PERPLEXITY, "perplexity", ScatterTrace.Mode.LINE_AND_MARKERS,
+                ScatterTrace.YAxis.Y2);
         Layout layout = Layout.builder().title(title).width(760).height(560)
                 .grid(Grid.builder().rows(2).columns(1).pattern(Grid.Pattern.COUPLED).yGap(0.15).build())
                 .xAxis(Axis.builder().title("epoch").build())
@@ -156,6 +135,27 @@ public final class TrainingCurves {
         } catch (NumberFormatException e) {
             return Long.MAX_VALUE;
         }
+    }
+
+    /**
+     * Two traces per curve in the curve's colour: % memorized (solid, with markers) and {@code measure}
+     * (dashed) on {@code axis}, named "{@code <curve>: % memorized}" and "{@code <curve>: <label>}".
+     */
+    private static Trace[] memorizedAnd(Map<String, List<HistoryRow>> curves, String measure, String label,
+                                        ScatterTrace.Mode mode, ScatterTrace.YAxis axis) {
+        Trace[] traces = new Trace[2 * curves.size()];
+        int i = 0;
+        for (Map.Entry<String, List<HistoryRow>> curve : curves.entrySet()) {
+            String colour = COLOURS.get(i / 2 % COLOURS.size());
+            double[] epochs = epochs(curve.getValue());
+            traces[i++] = ScatterTrace.builder(epochs, metric(curve.getValue(), MathMeasures.PERCENT_MEMORIZED))
+                    .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(curve.getKey() + ": % memorized")
+                    .line(Line.builder().color(colour).build()).build();
+            traces[i++] = ScatterTrace.builder(epochs, metric(curve.getValue(), measure))
+                    .mode(mode).name(curve.getKey() + ": " + label).yAxis(axis)
+                    .line(Line.builder().color(colour).dash(Line.Dash.DASH).build()).build();
+        }
+        return traces;
     }
 
     private static double[] epochs(List<HistoryRow> history) {
