@@ -62,13 +62,7 @@ class LanguageDataTest {
 
     @Test
     void theFetchedBrownCorpusHas500TextsSplitByDocument() {
-        BrownCorpus brown;
-        try {
-            brown = BrownCorpus.fetched();
-        } catch (IllegalStateException e) {
-            fail("the Brown Corpus is missing: run data/fetch-brown.sh first (" + e.getMessage() + ")");
-            return;
-        }
+        BrownCorpus brown = FetchedBrown.orFail();
         int train = brown.documents(TextCorpus.Split.TRAIN).size();
         assertEquals(25, brown.documents(TextCorpus.Split.VALID).size());
         assertEquals(25, brown.documents(TextCorpus.Split.TEST).size());

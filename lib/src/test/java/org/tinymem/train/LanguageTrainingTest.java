@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tinymem.data.Artifact;
 import org.tinymem.data.BrownCorpus;
+import org.tinymem.data.FetchedBrown;
 import org.tinymem.data.LanguageData;
 import org.tinymem.data.TinyMemData;
 import org.tinymem.eval.LanguageMeasures;
@@ -20,13 +21,7 @@ class LanguageTrainingTest {
     /** The smoke language data (Brown Corpus) on a narrow model (d = 32): the loss falls and every measure is there. */
     @Test
     void smokeLanguageRunLowersTheLoss() {
-        BrownCorpus brown;
-        try {
-            brown = BrownCorpus.fetched();
-        } catch (IllegalStateException e) {
-            fail("the Brown Corpus is missing: run data/fetch-brown.sh first (" + e.getMessage() + ")");
-            return;
-        }
+        BrownCorpus brown = FetchedBrown.orFail();
         TinyMemData data = LanguageData.build(brown, Profile.SMOKE.languageData(Artifact.Kind.NOISE, 0));
         // Losses are recorded every epoch; the (slower) measures run once, at the end.
         TrainConfig config = new TrainConfig(2, 16, 3e-3, 0.9, 0.98, 1e-8, 0.1, 3, 0.1, 1, 1, 0);
