@@ -99,6 +99,7 @@ for nb in "${notebooks[@]}"; do
        --ExecutePreprocessor.startup_timeout=120 "$nb" \
      && "$JUPYTER" nbconvert --to html --output-dir "$out" --output "$name.html" "$out/$name.ipynb" 2>/dev/null; then
     say "$name done in $(elapsed "$started") s: $out/$name.html"
+    /usr/bin/python3 "$ENV_DIR/cell-times.py" "$out/$name.ipynb" || true
   else
     say "$name FAILED after $(elapsed "$started") s (the error is above)"
     failed+=("$name")
