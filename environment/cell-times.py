@@ -43,7 +43,7 @@ def main():
     total = sum(t[0] for t in timed)
     print(f"  {len(timed)} code cells, {total:.1f} s in cells (median {sorted(t[0] for t in timed)[len(timed) // 2]:.2f} s)")
     for took, number, cell in sorted(timed, key=lambda t: t[0], reverse=True)[:args.top]:
-        print(f"  cell {number:2d}: {took:8.1f} s  {first_line(cell)}")
+        print(f"  code cell {number:2d}: {took:8.1f} s  {first_line(cell)}")
 
 
 if __name__ == "__main__":

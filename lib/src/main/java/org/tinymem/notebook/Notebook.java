@@ -78,6 +78,15 @@ public final class Notebook {
     }
 
     /**
+     * Whether {@link #export} can work here: Chromium is installed (or named by
+     * {@code $TINYMEM_CHROMIUM}). Notebooks check it so that a machine without a browser skips the
+     * export cell with a message instead of failing.
+     */
+    public static boolean canExport() {
+        return Chromium.find().isPresent();
+    }
+
+    /**
      * Writes the figure as PNG, SVG or PDF, chosen by the file extension, with headless Chromium.
      * The file appears complete or not at all (written to a temporary file, then renamed).
      */

@@ -120,6 +120,9 @@ public final class Trainer {
                     regularizerNanos = (long) (state.get().regularizer().seconds() * 1e9);
                     history.addAll(state.get().history());
                     resumed = true;
+                    // A finished run is reused at once: show it as complete rather than an empty bar.
+                    progress.update(step, totalSteps, startEpoch >= config.epochs()
+                            ? "finished: reused" : String.format("resumed after epoch %d/%d", startEpoch, config.epochs()));
                 }
             }
             for (int epoch = startEpoch + 1; epoch <= config.epochs(); epoch++) {

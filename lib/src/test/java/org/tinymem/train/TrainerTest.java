@@ -134,6 +134,25 @@ class TrainerTest {
     }
 
     @Test
+    void aFinishedRunIsReusedAndItsProgressShowsComplete() {
+        TinyMemData data = MathData.build(Profile.SMOKE.mathData(MathTask.Operation.ADD, Artifact.Kind.NOISE, 0));
+        TrainConfig config = new TrainConfig(2, 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 5, 0.1, 1, 1, 9);
+        List<TrainRow> rows = data.train().subList(0, 64); // 2 steps an epoch
+        Path run = dir.resolve("finished");
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(tiny(2), 5, manager)) {
+            new Trainer(config, m -> Map.of(), run, Progress.silent()).train(model, rows);
+        }
+        List<String> updates = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(tiny(2), 5, manager)) {
+            Trainer.Result reused = new Trainer(config, m -> Map.of(), run,
+                    (done, total, status) -> updates.add(done + "/" + total + " " + status)).train(model, rows);
+            assertTrue(reused.resumed());
+            assertEquals(4, reused.steps());
+        }
+        assertEquals(List.of("4/4 finished: reused"), updates);
+    }
+
+    @Test
     void theSameSeedGivesTheSameMetrics() {
         TinyMemData data = MathData.build(Profile.SMOKE.mathData(MathTask.Operation.MULT, Artifact.Kind.BACKDOOR, 2));
         TrainConfig config = new TrainConfig(2, 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 0, 1.0, 1, 1, 3);

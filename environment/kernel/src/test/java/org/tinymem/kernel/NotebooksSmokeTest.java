@@ -9,6 +9,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,29 @@ class NotebooksSmokeTest {
             checkOutputs(name, JsonParser.parseString(Files.readString(out.resolve(name + ".ipynb"))).getAsJsonObject());
         }
         assertTrue(Files.isDirectory(temp.resolve("runs/smoke")), "runs went to TINYMEM_RUNS");
+        checkExportedFigures(temp.resolve("runs/smoke/figures/01-tinymem-models"));
+    }
+
+    /** Notebook 01 exports its seven Fig. 6-style figures as PNG and SVG when Chromium is installed. */
+    private static void checkExportedFigures(Path dir) throws Exception {
+        boolean chromium = Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
+                .anyMatch(d -> Files.isExecutable(Paths.get(d, "chromium")));
+        if (!chromium) {
+            assertFalse(Files.exists(dir), "without Chromium nothing is exported");
+            return;
+        }
+        for (String name : List.of("fig6a-math-add-noise", "fig6b-math-mult-backdoor", "fig6c-lang-noise",
+                "fig6c-lang-noise-by-group", "fig6d-lang-backdoor")) {
+            byte[] png = Files.readAllBytes(dir.resolve(name + ".png"));
+            assertEquals(0x89504E47, ByteBuffer.wrap(png).getInt(), name + ".png is a PNG");
+            int width = ByteBuffer.wrap(png).getInt(16);
+            int height = ByteBuffer.wrap(png).getInt(20);
+            assertTrue(width >= 400 && height >= 300, name + ".png is " + width + "x" + height);
+            assertTrue(Files.readString(dir.resolve(name + ".svg")).contains("<svg"), name + ".svg is an SVG");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(14, files.count(), "7 figures as PNG and SVG in " + dir);
+        }
     }
 
     /** No error output; at least one HTML table and one plotly figure; every code cell ran. */
