@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where a result came from (after Tribuo's provenance): the full configuration, seed, data
- * fingerprint, code version (git commit) and library versions, saved next to every result.
+ * fingerprint, code version (git commit), library versions and PyTorch's thread counts, saved next
+ * to every result.
  */
 public final class Provenance {
     private Provenance() {}
@@ -26,6 +27,10 @@ public final class Provenance {
         try {
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getInstance();
             json.addProperty("engine", engine.getEngineName() + " " + engine.getVersion());
+            // The same seed gives the same numbers only with the same intra-op thread count: PyTorch
+            // splits reductions across threads, so the summation order (and the last bits) change.
+            json.addProperty("torch_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+            json.addProperty("torch_interop_threads", ai.djl.pytorch.jni.JniUtils.getNumInteropThreads());
         } catch (RuntimeException e) {
             json.addProperty("engine", "unavailable: " + e.getMessage());
         }
