@@ -66,7 +66,7 @@ class KernelThroughJupyterTest {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static boolean isOnPath(String program) {
+    static boolean isOnPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (Files.isExecutable(Paths.get(dir, program))) {
                 return true;

@@ -70,9 +70,7 @@ class NotebooksSmokeTest {
 
     /** Notebook 01 exports its seven Fig. 6-style figures as PNG and SVG when Chromium is installed. */
     private static void checkExportedFigures(Path dir) throws Exception {
-        boolean chromium = Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
-                .anyMatch(d -> Files.isExecutable(Paths.get(d, "chromium")));
-        if (!chromium) {
+        if (!KernelThroughJupyterTest.isOnPath("chromium")) {
             assertFalse(Files.exists(dir), "without Chromium nothing is exported");
             return;
         }
