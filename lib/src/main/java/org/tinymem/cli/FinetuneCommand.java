@@ -3,7 +3,7 @@ package org.tinymem.cli;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.tinymem.eval.MathMeasures;
+import org.tinymem.eval.Scorecard;
 import org.tinymem.experiment.FineTuneRun;
 import org.tinymem.train.FineTune;
 import org.tinymem.util.TerminalProgress;
@@ -30,9 +30,11 @@ final class FinetuneCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             result = FineTuneRun.run(model, parsed, out, manager, new TerminalProgress("finetune"));
         }
-        System.out.printf("%n%-20s %10s %10s%n", "measure", "before", "after");
-        for (String name : new String[] {MathMeasures.PERCENT_MEMORIZED, MathMeasures.PERCENT_CORRECT, MathMeasures.ACCURACY}) {
-            System.out.printf("%-20s %10.2f %10.2f%n", name, result.before().get(name), result.after().get(name));
+        System.out.printf("%n%-28s %10s %10s %10s%n", "measure", "before", "after", "% diff");
+        for (String name : result.before().keySet().stream().sorted().toList()) {
+            double before = result.before().get(name);
+            double after = result.after().getOrDefault(name, Double.NaN);
+            System.out.printf("%-28s %10.2f %10.2f %10.2f%n", name, before, after, Scorecard.percentDifference(before, after));
         }
         System.out.printf("%-20s %10d%n%-20s %10.1f%n", "rows", result.rows(), "seconds", result.seconds());
         System.out.println("wrote " + out.resolve("model.safetensors") + ", " + FineTuneRun.RESULT + ", provenance.json");

@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tinymem.data.TinyMemData;
 import org.tinymem.eval.Scorecard;
-import org.tinymem.experiment.Json;
+import org.tinymem.util.Json;
 import org.tinymem.experiment.Provenance;
 import org.tinymem.experiment.Selection;
 import org.tinymem.experiment.Sweep;
+import org.tinymem.experiment.ModelKind;
 import org.tinymem.experiment.TrainRun;
 import org.tinymem.model.Gpt;
 import org.tinymem.model.ModelFiles;
@@ -92,25 +93,28 @@ final class SweepCommand implements Callable<Integer> {
                 tokens == null ? null : UnlearnTokens.parse(tokens), forget == null ? null : ForgetLoss.parse(forget));
         Sweep.Grid grid = new Sweep.Grid(ratios, epochs, lossWeights, base);
         Sweep.methods(method, grid); // refuse bad values before loading anything
-        Selection.Criterion criterion = extraSeconds == null ? Selection.Criterion.math()
-                : Selection.Criterion.math().withExtraFineTuneSeconds(extraSeconds);
+        ModelKind kind = TrainRun.specOf(model).kind();
+        Selection.Criterion criterion = extraSeconds == null ? kind.criterion()
+                : kind.criterion().withExtraFineTuneSeconds(extraSeconds);
         TinyMemData data = TrainRun.dataOf(model);
         Files.createDirectories(out);
         try (NDManager manager = NDManager.newBaseManager(); Gpt gpt = ModelFiles.load(model, manager)) {
-            Unlearning.Baseline baseline = Unlearning.Baseline.of(gpt, data, retainRows, seed);
+            Unlearning.Baseline baseline = kind.unlearningBaseline(gpt, data, retainRows, seed);
+            String symbol = kind.utility().differenceSymbol();
             System.out.printf("sweep %s on %s: %d runs, %d memorized of %d probes, %d retain rows%n", method, model,
                     grid.points().size(), baseline.sets().unlearn().size(), data.probes().size(),
                     baseline.sets().retain().size());
             Sweep.Result result = Sweep.run(gpt, data, baseline, method, grid, criterion, row -> System.out.printf(
-                    "  mem %.2f -> %.2f  acc %.2f -> %.2f  M %.1f A %.2f  score %.2f  %.1f s  %s%n",
-                    row.memorizedBefore(), row.memorizedAfter(), row.performanceBefore(), row.performanceAfter(),
+                    "  mem %.2f -> %.2f  %s %.2f -> %.2f  M %.1f " + symbol + " %.2f  score %.2f  %.1f s  %s%n",
+                    row.memorizedBefore(), row.memorizedAfter(), row.performanceMeasure(), row.performanceBefore(),
+                    row.performanceAfter(),
                     row.memorizationDifference(), row.performanceDifference(), Selection.score(row, criterion.kind()),
                     row.seconds(), row.parameters()));
             result.table().write().csv(out.resolve(TABLE).toFile());
             JsonObject best = new JsonObject();
             best.addProperty("method", method);
             best.addProperty("model", model.toAbsolutePath().toString());
-            best.addProperty("criterion", "math: minimise M + |A| (App. A.3.5)");
+            best.addProperty("criterion", kind.name() + ": " + criterion.kind().rule());
             best.addProperty("time_limit_waived", result.timeLimitWaived());
             best.addProperty("retain_rows", baseline.sets().retain().size());
             best.addProperty("runs", result.rows().size());
@@ -118,7 +122,7 @@ final class SweepCommand implements Callable<Integer> {
                 best.add("row", new Gson().toJsonTree(row));
                 best.addProperty("score", Selection.score(row, criterion.kind()));
                 best.addProperty("M", row.memorizationDifference());
-                best.addProperty("A", row.performanceDifference());
+                best.addProperty(symbol, row.performanceDifference());
             });
             best.add("provenance", Provenance.of(Map.of("method", method, "grid", grid, "model",
                     model.toAbsolutePath().toString(), "retain_rows", retainRows), seed, data.fingerprint()));

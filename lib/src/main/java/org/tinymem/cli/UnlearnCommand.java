@@ -11,8 +11,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.tinymem.data.TinyMemData;
 import org.tinymem.eval.Scorecard;
-import org.tinymem.experiment.Json;
+import org.tinymem.util.Json;
 import org.tinymem.experiment.Provenance;
+import org.tinymem.experiment.ModelKind;
 import org.tinymem.experiment.TrainRun;
 import org.tinymem.model.Gpt;
 import org.tinymem.model.ModelFiles;
@@ -74,9 +75,10 @@ final class UnlearnCommand implements Callable<Integer> {
                 batchSize, tokens == null ? null : org.tinymem.unlearn.UnlearnTokens.parse(tokens),
                 forget == null ? null : org.tinymem.unlearn.ForgetLoss.parse(forget)));
         requireFresh(out);
+        ModelKind kind = TrainRun.specOf(model).kind();
         TinyMemData data = TrainRun.dataOf(model);
         try (NDManager manager = NDManager.newBaseManager(); Gpt gpt = ModelFiles.load(model, manager)) {
-            Unlearning.Baseline baseline = Unlearning.Baseline.of(gpt, data, retainRows, seed);
+            Unlearning.Baseline baseline = kind.unlearningBaseline(gpt, data, retainRows, seed);
             System.out.printf("%s on %s: %d memorized of %d probes, %d retain rows%n", unlearner.method(), model,
                     baseline.sets().unlearn().size(), data.probes().size(), baseline.sets().retain().size());
             try (Unlearning.Result result = Unlearning.apply(gpt, data, baseline, unlearner)) {

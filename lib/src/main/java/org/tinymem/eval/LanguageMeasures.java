@@ -5,28 +5,31 @@ import java.util.Map;
 import org.tinymem.data.LanguageData;
 import org.tinymem.data.TinyMemData;
 import org.tinymem.model.CausalLm;
-import org.tinymem.train.Evaluator;
 
 /**
  * The measures of a language model (App. A.1.2): % memorized and % continuing correctly on the
  * artifact probes (Eq. 1), per duplication group, and perplexity on the held-out chunks.
  */
-public final class LanguageMeasures {
-    public static final String PERPLEXITY = "perplexity";
+public final class LanguageMeasures implements Measures {
+    /** The one instance: the measures have no state. */
+    public static final LanguageMeasures INSTANCE = new LanguageMeasures();
+    public static final String PERPLEXITY = Utility.PERPLEXITY.metric();
 
     private LanguageMeasures() {}
 
-    public static Map<String, Double> measure(CausalLm model, TinyMemData data) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        MemorizationResult memorization = Memorization.measure(model, data.probes());
-        metrics.put(MathMeasures.PERCENT_MEMORIZED, memorization.percentMemorized());
-        metrics.put(MathMeasures.PERCENT_CORRECT, memorization.percentCorrect());
-        metrics.put(PERPLEXITY, Perplexity.of(model, data.testByTask().get(LanguageData.TEST)));
-        memorization.byGroup().forEach((group, value) -> metrics.put(MathMeasures.PERCENT_MEMORIZED + "_" + group, value));
-        return metrics;
+    @Override
+    public Utility utility() {
+        return Utility.PERPLEXITY;
     }
 
-    public static Evaluator evaluator(TinyMemData data) {
-        return model -> measure(model, data);
+    @Override
+    public Map<String, Double> measure(CausalLm model, TinyMemData data) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        MemorizationResult memorization = Memorization.measure(model, data.probes());
+        metrics.put(PERCENT_MEMORIZED, memorization.percentMemorized());
+        metrics.put(PERCENT_CORRECT, memorization.percentCorrect());
+        metrics.put(PERPLEXITY, Perplexity.of(model, data.testByTask().get(LanguageData.TEST)));
+        memorization.byGroup().forEach((group, value) -> metrics.put(PERCENT_MEMORIZED + "_" + group, value));
+        return metrics;
     }
 }

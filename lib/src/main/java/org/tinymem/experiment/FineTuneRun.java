@@ -10,13 +10,15 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.tinymem.data.MathData;
 import org.tinymem.data.TinyMemData;
-import org.tinymem.eval.MathMeasures;
+import org.tinymem.eval.Measures;
+import org.tinymem.eval.Scorecard;
+import org.tinymem.eval.Utility;
 import org.tinymem.model.Gpt;
 import org.tinymem.model.ModelFiles;
 import org.tinymem.train.FineTune;
 import org.tinymem.train.TrainConfig;
+import org.tinymem.util.Json;
 import org.tinymem.util.Progress;
 
 /**
@@ -42,12 +44,13 @@ public final class FineTuneRun {
         }
         TrainRun.requireNewOrEmpty(out, "holds other results");
         TrainRun.Plan run = TrainRun.Plan.of(spec);
-        TinyMemData data = MathData.build(run.data());
+        TinyMemData data = run.buildData();
         try (Gpt model = ModelFiles.load(source, manager)) {
-            FineTune.Result result = FineTune.run(model, data, recipe, run.training(), MathMeasures.evaluator(data), progress);
+            FineTune.Result result = FineTune.run(model, data, recipe, run.training(), spec.kind().measures().evaluator(data),
+                    progress);
             Files.createDirectories(out);
             ModelFiles.save(model, out, Map.of("finetune", recipe.cliName(), "source", source.toString()));
-            Json.write(out.resolve(RESULT), toJson(result, source));
+            Json.write(out.resolve(RESULT), toJson(result, source, spec.kind().utility()));
             Plan plan = new Plan(source.toString(), recipe, FineTune.recipe(run.training()), run);
             Json.write(out.resolve(TrainRun.PROVENANCE), Provenance.of(plan, spec.seed(), data.fingerprint()));
             return result;
@@ -102,7 +105,11 @@ public final class FineTuneRun {
         }
     }
 
-    static JsonObject toJson(FineTune.Result result, Path source) {
+    /**
+     * {@value #RESULT}: recipe, rows, epochs, seconds, every measure before and after, and the % differences
+     * of % memorized and of the utility (the paper's M and A or P).
+     */
+    static JsonObject toJson(FineTune.Result result, Path source, Utility utility) {
         JsonObject json = new JsonObject();
         json.addProperty("source", source.toString());
         json.addProperty("recipe", result.recipe().cliName());
@@ -111,6 +118,11 @@ public final class FineTuneRun {
         json.addProperty("seconds", result.seconds());
         json.add("before", Json.of(new java.util.TreeMap<>(result.before())));
         json.add("after", Json.of(new java.util.TreeMap<>(result.after())));
+        json.addProperty("performance_measure", utility.metric());
+        json.addProperty("memorization_difference", Scorecard.percentDifference(
+                result.before().get(Measures.PERCENT_MEMORIZED), result.after().get(Measures.PERCENT_MEMORIZED)));
+        json.addProperty(utility.metric() + "_difference", Scorecard.percentDifference(
+                result.before().get(utility.metric()), result.after().get(utility.metric())));
         return json;
     }
 }

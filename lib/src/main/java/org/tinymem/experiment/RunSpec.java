@@ -4,7 +4,6 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import org.tinymem.data.Artifact;
 import org.tinymem.data.BrownCorpus;
-import org.tinymem.data.MathTask;
 import org.tinymem.data.TextCorpus;
 import org.tinymem.data.TextDirectoryCorpus;
 import org.tinymem.data.WikiTextCorpus;
@@ -25,21 +24,19 @@ import org.tinymem.train.RegularizerSpec;
  */
 public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile profile, long seed, String corpus,
                       String corpusDir, RegularizerSpec regularizer) {
-    public static final java.util.List<String> DATA = java.util.List.of("math-add", "math-mult", "lang");
+    /** The data names ({@link ModelKind#names()}). */
+    public static final java.util.List<String> DATA = ModelKind.names();
     public static final java.util.List<String> CORPORA = java.util.List.of("brown", "wikitext", "dir");
 
     public RunSpec {
-        if (!DATA.contains(data)) {
-            throw new IllegalArgumentException("unknown data '" + data + "': use one of " + String.join(", ", DATA));
-        }
+        ModelKind kind = ModelKind.of(data); // clear error for an unknown name
         if (layers <= 0) throw new IllegalArgumentException("layers must be a positive number, got " + layers);
         if (layers > 64) throw new IllegalArgumentException("layers must be at most 64, got " + layers);
         if (seed < 0) throw new IllegalArgumentException("seed must be ≥ 0, got " + seed);
-        boolean language = data.equals("lang"); // the fields are not assigned yet
-        if (!language && (corpus != null || corpusDir != null)) {
+        if (!kind.usesCorpus() && (corpus != null || corpusDir != null)) {
             throw new IllegalArgumentException("--corpus and --corpus-dir only apply to --data lang");
         }
-        if (language) {
+        if (kind.usesCorpus()) {
             if (corpus == null) corpus = "brown";
             if (!CORPORA.contains(corpus)) {
                 throw new IllegalArgumentException("unknown corpus '" + corpus + "': use one of " + String.join(", ", CORPORA));
@@ -62,8 +59,9 @@ public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile p
         this(data, artifact, layers, profile, seed, corpus, corpusDir, null);
     }
 
-    public boolean isLanguage() {
-        return data.equals("lang");
+    /** What kind of model this run trains (math or language): its data, network, measures and selection rule. */
+    public ModelKind kind() {
+        return ModelKind.of(data);
     }
 
     /** The same run trained with {@code regularizer}. */
@@ -71,13 +69,9 @@ public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile p
         return new RunSpec(data, artifact, layers, profile, seed, corpus, corpusDir, newRegularizer);
     }
 
-    public MathTask.Operation operation() {
-        return data.equals("math-add") ? MathTask.Operation.ADD : MathTask.Operation.MULT;
-    }
-
     /** The language corpus this spec names (clear error if its directory is missing or empty). */
     public TextCorpus textCorpus() {
-        if (!isLanguage()) throw new IllegalStateException(data + " has no text corpus");
+        if (!kind().usesCorpus()) throw new IllegalStateException(data + " has no text corpus");
         return switch (corpus) {
             case "wikitext" -> new WikiTextCorpus(Path.of(corpusDir));
             case "dir" -> new TextDirectoryCorpus(Path.of(corpusDir));

@@ -32,13 +32,13 @@ import org.tinymem.eval.Scorecard;
 public final class Selection {
     private Selection() {}
 
-    /** Which score: math models (accuracy) or language / production models (perplexity). */
+    /** Which score: math models (accuracy) or language / production models (perplexity); a {@link ModelKind} says which. */
     public enum Kind {
         MATH, LANGUAGE;
 
-        /** The kind that matches a Scorecard row's performance measure. */
-        public static Kind of(Scorecard.Row row) {
-            return "perplexity".equals(row.performanceMeasure()) ? LANGUAGE : MATH;
+        /** The text of the rule, as {@code best.json} records it. */
+        public String rule() {
+            return this == MATH ? "minimise M + |A| (App. A.3.5)" : "minimise M + |P| + t, t = 100 when M = 0 (App. A.3.5)";
         }
     }
 

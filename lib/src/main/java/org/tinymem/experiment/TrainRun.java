@@ -11,22 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.tinymem.data.LanguageData;
-import org.tinymem.data.LanguageDataConfig;
-import org.tinymem.data.MathData;
-import org.tinymem.data.MathDataConfig;
 import org.tinymem.data.TinyMemData;
-import org.tinymem.eval.LanguageMeasures;
-import org.tinymem.eval.MathMeasures;
+import org.tinymem.eval.Measures;
 import org.tinymem.model.Gpt;
 import org.tinymem.model.GptConfig;
 import org.tinymem.model.ModelFiles;
-import org.tinymem.train.Evaluator;
 import org.tinymem.train.HistoryRow;
 import org.tinymem.train.Regularizer;
 import org.tinymem.train.TrainConfig;
 import org.tinymem.train.Trainer;
 import org.tinymem.util.AtomicFiles;
+import org.tinymem.util.Json;
 import org.tinymem.util.Progress;
 
 /**
@@ -46,27 +41,20 @@ public final class TrainRun {
     /** The finished run. */
     public record Outcome(Trainer.Result result, Map<String, Double> metrics, long parameters) {}
 
-    /** Everything that follows from a spec; {@code data} is null for language runs, {@code languageData} for math runs. */
-    public record Plan(RunSpec spec, MathDataConfig data, TrainConfig training, GptConfig model, LanguageDataConfig languageData) {
+    /**
+     * Everything that follows from a spec, as its {@link ModelKind} says: the data configuration
+     * ({@code MathDataConfig} or {@code LanguageDataConfig}), the training recipe and the network.
+     */
+    public record Plan(RunSpec spec, Record data, TrainConfig training, GptConfig model) {
         public static Plan of(RunSpec spec) {
-            if (spec.isLanguage()) {
-                return new Plan(spec, null, spec.profile().languageTraining(spec.artifact(), spec.seed()),
-                        GptConfig.language(spec.layers()), spec.profile().languageData(spec.artifact(), spec.seed()));
-            }
-            return new Plan(spec, spec.profile().mathData(spec.operation(), spec.artifact(), spec.seed()),
-                    spec.profile().mathTraining(spec.operation(), spec.artifact(), spec.seed()), GptConfig.math(spec.layers()),
-                    null);
+            ModelKind kind = spec.kind();
+            return new Plan(spec, kind.dataConfig(spec), kind.training(spec), kind.model(spec.layers()));
         }
 
         /** Builds the data (deterministic: the same plan always gives the same data). */
         public TinyMemData buildData() {
-            return spec.isLanguage() ? LanguageData.build(spec.textCorpus(), languageData) : MathData.build(data);
+            return spec.kind().buildData(spec);
         }
-    }
-
-    /** The measures of a run's kind: perplexity for language models, accuracy for math models. */
-    public static Evaluator evaluator(TinyMemData data) {
-        return data.name().equals("lang") ? LanguageMeasures.evaluator(data) : MathMeasures.evaluator(data);
     }
 
     /** Refuses a directory that holds another run or unrelated files; returns true if it holds this run already. */
@@ -107,7 +95,7 @@ public final class TrainRun {
         Json.write(dir.resolve(PROVENANCE), Provenance.of(plan, spec.seed(), data.fingerprint()));
         try (Gpt model = Gpt.initialize(plan.model(), spec.seed(), manager)) {
             Regularizer regularizer = spec.regularizer() == null ? Regularizer.NONE : spec.regularizer().create(model, spec.seed());
-            Trainer.Result result = new Trainer(plan.training(), evaluator(data), dir, progress)
+            Trainer.Result result = new Trainer(plan.training(), spec.kind().measures().evaluator(data), dir, progress)
                     .withRegularizer(regularizer).train(model, data.train());
             Map<String, Double> metrics = result.last().metrics();
             // The saved model is the one that was measured (example-tied dropout: memorization units dropped).
@@ -164,7 +152,7 @@ public final class TrainRun {
 
     /** {@code {"x1": 10.0, "x10": …}} from the metrics {@code percent_memorized_<group>}. */
     static JsonObject byGroup(Map<String, Double> metrics) {
-        String prefix = MathMeasures.PERCENT_MEMORIZED + "_";
+        String prefix = Measures.PERCENT_MEMORIZED + "_";
         JsonObject groups = new JsonObject();
         metrics.forEach((name, value) -> {
             if (name.startsWith(prefix)) groups.addProperty(name.substring(prefix.length()), value);

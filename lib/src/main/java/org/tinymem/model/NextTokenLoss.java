@@ -45,7 +45,41 @@ public final class NextTokenLoss {
 
     /** Runs the model on {@code tokens[:, :-1]} and scores the predictions of {@code tokens[:, 1:]}. */
     public static Terms of(CausalLm model, NDArray tokens, Intervention intervention) {
-        return of(model, tokens, intervention, model.vocabSize() >= CHUNKED_VOCAB);
+        return of(model, tokens, intervention, isSliced(model));
+    }
+
+    /** Whether {@link #of(CausalLm, NDArray, Intervention)} applies {@code model}'s head slice by slice (never materialising its logits). */
+    public static boolean isSliced(CausalLm model) {
+        return model.vocabSize() >= CHUNKED_VOCAB;
+    }
+
+    /**
+     * As {@link #of(CausalLm, NDArray, Intervention)} on a large vocabulary (sliced head), but for the
+     * rows flagged in {@code unlikelihoodRows} the per-position value is the unlikelihood log(1 − p) of
+     * the target instead of −log p (the forget term of Subnet / BalancedSubnet, see
+     * {@code unlearn.ForgetLoss}); its gradient is exact, as the cross-entropy's is.
+     */
+    public static Terms withUnlikelihood(CausalLm model, NDArray tokens, Intervention intervention,
+                                         boolean[] unlikelihoodRows) {
+        NDArray inputs = tokens.get(new NDIndex(":, :-1"));
+        NDArray targets = tokens.get(new NDIndex(":, 1:"));
+        if (unlikelihoodRows.length != targets.getShape().get(0)) {
+            throw new IllegalArgumentException("one unlikelihood flag per row: " + unlikelihoodRows.length + " flags, "
+                    + targets.getShape().get(0) + " rows");
+        }
+        NDArray mask = mask(model, targets);
+        NDArray hidden = model.hidden(inputs, intervention);
+        long time = targets.getShape().get(1);
+        float[] selected = new float[Math.toIntExact(unlikelihoodRows.length * time)];
+        for (int r = 0; r < unlikelihoodRows.length; r++) {
+            if (unlikelihoodRows[r]) java.util.Arrays.fill(selected, Math.toIntExact(r * time), Math.toIntExact((r + 1) * time), 1f);
+        }
+        return new Terms(slicedNll(hidden, model.outputEmbedding(intervention), targets, selected), mask, null, targets);
+    }
+
+    private static NDArray mask(CausalLm model, NDArray targets) {
+        return model.padToken() >= 0 ? targets.neq(model.padToken()).toType(DataType.FLOAT32, false)
+                : targets.onesLike().toType(DataType.FLOAT32, false);
     }
 
     /**
@@ -56,11 +90,10 @@ public final class NextTokenLoss {
     public static Terms of(CausalLm model, NDArray tokens, Intervention intervention, boolean sliced) {
         NDArray inputs = tokens.get(new NDIndex(":, :-1"));
         NDArray targets = tokens.get(new NDIndex(":, 1:"));
-        NDArray mask = model.padToken() >= 0 ? targets.neq(model.padToken()).toType(DataType.FLOAT32, false)
-                : targets.onesLike().toType(DataType.FLOAT32, false);
+        NDArray mask = mask(model, targets);
         if (sliced) {
             NDArray hidden = model.hidden(inputs, intervention);
-            return new Terms(slicedNll(hidden, model.outputEmbedding(intervention), targets), mask, null, targets);
+            return new Terms(slicedNll(hidden, model.outputEmbedding(intervention), targets, null), mask, null, targets);
         }
         NDArray logits = model.logits(inputs, intervention);
         NDArray nll = logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1).neg();
@@ -77,8 +110,13 @@ public final class NextTokenLoss {
      * {@code s = ⟨h, stop(g·W)⟩ + ⟨stop(h), stop(g)·W⟩} and {@code g = softmax − onehot}: its gradient
      * is {@code g·W} for the hidden state and {@code gᵀ·h} for the head, exactly the cross-entropy's,
      * for any later weighting of the positions (mean, per sequence, masks).
+     *
+     * <p>Where {@code unlikelihood} (one 0/1 flag per position, or null) is 1, the value is log(1 − p) =
+     * log Σ<sub>j≠t</sub> p<sub>j</sub> instead, computed from the other tokens' probabilities (stable as
+     * p → 1), and its logit gradient {@code g = q − softmax} with q the softmax over the other tokens
+     * (0 at the target) takes the place of softmax − onehot in the same surrogate.
      */
-    static NDArray slicedNll(NDArray hidden, NDArray head, NDArray targets) {
+    static NDArray slicedNll(NDArray hidden, NDArray head, NDArray targets, float[] unlikelihood) {
         long batch = hidden.getShape().get(0);
         long time = hidden.getShape().get(1);
         long positions = batch * time;
@@ -98,10 +136,36 @@ public final class NextTokenLoss {
             NDArray logProbs = logits.logSoftmax(-1);
             logits.close();
             NDArray nll = logProbs.gather(sliceTargets.expandDims(-1), -1).squeeze(-1).neg();
+            NDArray unlikely = null;
+            NDArray others = null; // log-probabilities with the target pushed to −1e4: the other tokens only
+            NDArray othersLogSum = null;
+            if (unlikelihood != null) {
+                float[] flags = java.util.Arrays.copyOfRange(unlikelihood, Math.toIntExact(start),
+                        Math.toIntExact(Math.min(positions, start + CHUNK_POSITIONS)));
+                unlikely = hidden.getManager().create(flags);
+                try (NDArray oneHot = sliceTargets.oneHot(vocab)) {
+                    others = logProbs.sub(oneHot.mul(1e4f));
+                }
+                NDArray max = others.max(new int[] {-1}, true);
+                othersLogSum = others.sub(max).exp().sum(new int[] {-1}).log().add(max.squeeze(-1)); // log(1 − p)
+                max.close();
+                nll = nll.mul(unlikely.neg().add(1)).add(othersLogSum.mul(unlikely));
+            }
             if (recording) {
                 NDArray oneHot = sliceTargets.oneHot(vocab);
                 NDArray g = logProbs.exp().subi(oneHot); // softmax − onehot
                 oneHot.close();
+                if (unlikely != null) {
+                    // q − softmax on flagged positions, with q = exp(others − log(1 − p))
+                    NDArray probabilities = logProbs.exp();
+                    NDArray gUnlikely = others.sub(othersLogSum.expandDims(-1)).exp().subi(probabilities);
+                    probabilities.close();
+                    NDArray flag = unlikely.expandDims(-1);
+                    NDArray mixed = g.mul(flag.neg().add(1)).addi(gUnlikely.muli(flag));
+                    g.close();
+                    gUnlikely.close();
+                    g = mixed;
+                }
                 NDArray headGradient = g.matMul(head); // (n, d), differentiable in the head only
                 NDArray surrogate = flatHidden.get(rows).mul(headGradient.stopGradient()).sum(new int[] {1})
                         .add(hiddenValue.get(rows).mul(headGradient).sum(new int[] {1}));
@@ -109,6 +173,7 @@ public final class NextTokenLoss {
                 g.close(); // autograd keeps its own reference to g for the head's backward
             }
             logProbs.close();
+            if (others != null) others.close();
             slices.add(nll);
         }
         return (slices.size() == 1 ? slices.head() : NDArrays.concat(slices)).reshape(batch, time);

@@ -32,6 +32,10 @@ public enum ForgetLoss {
         if (this == ASCENT) return terms.nll();
         // log(1 − p_t) = logsumexp(z without z_t) − logsumexp(z), stable for p_t → 1
         NDArray logits = terms.logits();
+        if (logits == null) {
+            throw new IllegalStateException("log(1 - p) needs the logits; large vocabularies compute it in the sliced head"
+                    + " (NextTokenLoss.withUnlikelihood)");
+        }
         int vocab = Math.toIntExact(logits.getShape().get(logits.getShape().dimension() - 1));
         NDArray target = terms.targets().toType(DataType.INT32, false).oneHot(vocab).toType(logits.getDataType(), false);
         NDArray all = logSumExp(logits);

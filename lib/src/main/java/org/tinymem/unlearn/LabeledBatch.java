@@ -100,13 +100,16 @@ public record LabeledBatch(List<int[]> rows, boolean[] memorized, List<int[]> ro
     public NDArray loss(CausalLm model, Intervention intervention, NDManager manager, double memorizedWeight,
                         double retainWeight, boolean groupMeans, UnlearnTokens tokens, ForgetLoss forget) {
         NDArray packed = TokenBatch.pack(manager, rows, model.padToken());
-        NextTokenLoss.Terms terms = NextTokenLoss.of(model, packed, intervention);
+        // Large vocabularies never materialise the logits: the head's slices compute log(1 − p) themselves.
+        boolean slicedUnlikelihood = forget == ForgetLoss.UNLIKELIHOOD && NextTokenLoss.isSliced(model);
+        NextTokenLoss.Terms terms = slicedUnlikelihood ? NextTokenLoss.withUnlikelihood(model, packed, intervention, memorized)
+                : NextTokenLoss.of(model, packed, intervention);
         NDArray coefficients = coefficients(manager, memorizedWeight, retainWeight, groupMeans);
-        if (tokens == UnlearnTokens.SEQUENCE && forget == ForgetLoss.ASCENT) {
+        if (tokens == UnlearnTokens.SEQUENCE && (forget == ForgetLoss.ASCENT || slicedUnlikelihood)) {
             return terms.perSequence().mul(coefficients).sum();
         }
         NDArray values = terms.nll();
-        if (forget != ForgetLoss.ASCENT) {
+        if (forget != ForgetLoss.ASCENT && !slicedUnlikelihood) {
             float[] isMemorized = new float[rows.size()];
             for (int r = 0; r < isMemorized.length; r++) isMemorized[r] = memorized[r] ? 1f : 0f;
             NDArray rowIsMemorized = manager.create(isMemorized).expandDims(1);

@@ -13,10 +13,11 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import org.tinymem.data.TinyMemData;
-import org.tinymem.eval.MathMeasures;
+import org.tinymem.eval.Measures;
 import org.tinymem.eval.Scorecard;
-import org.tinymem.experiment.Json;
+import org.tinymem.eval.Utility;
 import org.tinymem.model.CausalLm;
+import org.tinymem.util.Json;
 
 /**
  * The measured unlearning runs (§3.3) of one model, each kept on disk so that re-running a notebook
@@ -49,6 +50,7 @@ public final class UnlearnRuns {
     private final String modelName;
     private final CausalLm model;
     private final TinyMemData data;
+    private final Measures measurer;
     private final String dataFingerprint;
     private final String modelFingerprint;
     private final Map<Integer, Unlearning.Baseline> baselines = new HashMap<>();
@@ -58,12 +60,14 @@ public final class UnlearnRuns {
      * @param modelName the model's name in tables
      * @param model the trained model (never modified)
      * @param data its data (probes, test rows, clean training rows)
+     * @param measurer the model kind's measures (accuracy for math, perplexity for language)
      */
-    public UnlearnRuns(Path dir, String modelName, CausalLm model, TinyMemData data) {
+    public UnlearnRuns(Path dir, String modelName, CausalLm model, TinyMemData data, Measures measurer) {
         this.dir = dir;
         this.modelName = modelName;
         this.model = model;
         this.data = data;
+        this.measurer = measurer;
         this.dataFingerprint = data.fingerprint();
         this.modelFingerprint = fingerprint(model);
     }
@@ -76,7 +80,7 @@ public final class UnlearnRuns {
         Path file = dir.resolve(directoryName(method.method(), setting, method.params().ratio())).resolve(RESULT);
         JsonObject saved = matching(file, method, retainRows);
         if (saved != null) return new Run(modelName, setting, method, row(saved), true);
-        Unlearning.Baseline baseline = baselines.computeIfAbsent(retainRows, rows -> Unlearning.Baseline.of(model, data, rows, 0));
+        Unlearning.Baseline baseline = baselines.computeIfAbsent(retainRows, rows -> Unlearning.Baseline.of(model, data, measurer, rows, 0));
         try (Unlearning.Result result = Unlearning.apply(model, data, baseline, method)) {
             JsonObject json = record(method, baseline, result);
             json.addProperty("setting", setting);
@@ -106,19 +110,22 @@ public final class UnlearnRuns {
         json.addProperty("retain_rows", baseline.sets().retain().size());
         json.add("before", Json.of(result.before()));
         json.add("after", Json.of(result.after()));
+        json.addProperty("performance_measure", result.row().performanceMeasure());
         json.addProperty("memorization_difference", result.row().memorizationDifference());
-        json.addProperty("accuracy_difference", result.row().performanceDifference());
+        // the paper's A (accuracy) or P (perplexity): accuracy_difference or perplexity_difference
+        json.addProperty(result.row().performanceMeasure() + "_difference", result.row().performanceDifference());
         return json;
     }
 
-    /** The scorecard row of a saved record. */
+    /** The scorecard row of a saved record (records without {@code performance_measure} are math: accuracy). */
     public static Scorecard.Row row(JsonObject json) {
         JsonObject before = json.getAsJsonObject("before");
         JsonObject after = json.getAsJsonObject("after");
-        return new Scorecard.Row(json.get("method").getAsString(), json.get("parameters").getAsString(),
-                MathMeasures.ACCURACY, before.get(MathMeasures.PERCENT_MEMORIZED).getAsDouble(),
-                after.get(MathMeasures.PERCENT_MEMORIZED).getAsDouble(), before.get(MathMeasures.ACCURACY).getAsDouble(),
-                after.get(MathMeasures.ACCURACY).getAsDouble(), json.get("ablated").getAsLong(),
+        String utility = json.has("performance_measure") ? json.get("performance_measure").getAsString()
+                : Utility.ACCURACY.metric();
+        return new Scorecard.Row(json.get("method").getAsString(), json.get("parameters").getAsString(), utility,
+                before.get(Measures.PERCENT_MEMORIZED).getAsDouble(), after.get(Measures.PERCENT_MEMORIZED).getAsDouble(),
+                before.get(utility).getAsDouble(), after.get(utility).getAsDouble(), json.get("ablated").getAsLong(),
                 json.get("unit").getAsString(), json.get("seconds").getAsDouble());
     }
 

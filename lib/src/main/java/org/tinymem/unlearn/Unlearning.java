@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleFunction;
 import org.tinymem.data.TinyMemData;
-import org.tinymem.eval.MathMeasures;
+import org.tinymem.eval.Measures;
 import org.tinymem.eval.Scorecard;
+import org.tinymem.eval.Utility;
 import org.tinymem.model.CausalLm;
 import tech.tablesaw.api.Table;
 
@@ -18,12 +19,32 @@ import tech.tablesaw.api.Table;
 public final class Unlearning {
     private Unlearning() {}
 
-    /** The model's measures before any edit and the data sets every method of a sweep shares. */
-    public record Baseline(Map<String, Double> measures, UnlearnSets sets) {
-        /** {@code retainRows} ≤ 0: as many retain rows as memorized ones (see {@link UnlearnSets#of}). */
-        public static Baseline of(CausalLm model, TinyMemData data, int retainRows, long seed) {
+    /**
+     * The model's measures before any edit and the data sets every method of a sweep shares.
+     *
+     * @param measures the values before the edit
+     * @param sets the unlearn and retain sets
+     * @param measurer the model kind's measures, applied again after each edit
+     */
+    public record Baseline(Map<String, Double> measures, UnlearnSets sets, Measures measurer) {
+        public Baseline {
+            measures = Map.copyOf(measures);
+            java.util.Objects.requireNonNull(sets, "sets");
+            java.util.Objects.requireNonNull(measurer, "measurer");
+        }
+
+        /**
+         * Measures {@code model} with {@code measurer} and builds its sets; {@code retainRows} ≤ 0: as many
+         * retain rows as memorized ones (see {@link UnlearnSets#of}).
+         */
+        public static Baseline of(CausalLm model, TinyMemData data, Measures measurer, int retainRows, long seed) {
             UnlearnSets sets = UnlearnSets.of(model, data, retainRows, seed);
-            return new Baseline(MathMeasures.measure(model, data), sets);
+            return new Baseline(new java.util.LinkedHashMap<>(measurer.measure(model, data)), sets, measurer);
+        }
+
+        /** The utility measure (accuracy or perplexity) of the before/after comparison. */
+        public Utility utility() {
+            return measurer.utility();
         }
     }
 
@@ -40,12 +61,12 @@ public final class Unlearning {
     public static Result apply(CausalLm model, TinyMemData data, Baseline baseline, Unlearner method) {
         Edit edit = method.unlearn(model, baseline.sets());
         try {
-            Map<String, Double> after = MathMeasures.measure(edit.model(), data);
+            Map<String, Double> after = baseline.measurer().measure(edit.model(), data);
             Map<String, Double> before = baseline.measures();
-            Scorecard.Row row = new Scorecard.Row(method.method(), method.params().toString(), MathMeasures.ACCURACY,
-                    before.get(MathMeasures.PERCENT_MEMORIZED), after.get(MathMeasures.PERCENT_MEMORIZED),
-                    before.get(MathMeasures.ACCURACY), after.get(MathMeasures.ACCURACY), edit.ablated(), edit.unit(),
-                    edit.seconds());
+            String utility = baseline.utility().metric();
+            Scorecard.Row row = new Scorecard.Row(method.method(), method.params().toString(), utility,
+                    before.get(Measures.PERCENT_MEMORIZED), after.get(Measures.PERCENT_MEMORIZED), before.get(utility),
+                    after.get(utility), edit.ablated(), edit.unit(), edit.seconds());
             return new Result(edit, before, after, row);
         } catch (RuntimeException e) {
             edit.close();
@@ -54,18 +75,18 @@ public final class Unlearning {
     }
 
     /** One measured run with the default retain set; the edited model is discarded. */
-    public static Scorecard.Row run(CausalLm model, TinyMemData data, Unlearner method) {
-        try (Result result = apply(model, data, Baseline.of(model, data, 0, 0), method)) {
+    public static Scorecard.Row run(CausalLm model, TinyMemData data, Measures measurer, Unlearner method) {
+        try (Result result = apply(model, data, Baseline.of(model, data, measurer, 0, 0), method)) {
             return result.row();
         }
     }
 
     /** A method at several ratios (e.g. a grid of App. A.3.5) against one baseline: one row per ratio. */
-    public static Table sweepRatios(CausalLm model, TinyMemData data, DoubleFunction<Unlearner> methodAtRatio,
-                                    double... ratios) {
+    public static Table sweepRatios(CausalLm model, TinyMemData data, Measures measurer,
+                                    DoubleFunction<Unlearner> methodAtRatio, double... ratios) {
         List<Unlearner> methods = new ArrayList<>();
         for (double ratio : ratios) methods.add(methodAtRatio.apply(ratio));
-        return Scorecard.table(sweep(model, data, Baseline.of(model, data, 0, 0), methods, row -> {}));
+        return Scorecard.table(sweep(model, data, Baseline.of(model, data, measurer, 0, 0), methods, row -> {}));
     }
 
     /**

@@ -43,7 +43,7 @@ class SweepTest {
         List<TrainRow> train = new ArrayList<>();
         fixture.clean.forEach(tokens -> train.add(new TrainRow(tokens, train.size(), TrainRow.Kind.CLEAN)));
         TinyMemData data = new TinyMemData("tiny", 14, 13, train, Map.of("add7", fixture.clean), fixture.probes, List.of());
-        Unlearning.Baseline baseline = Unlearning.Baseline.of(fixture.model, data, 0, 0);
+        Unlearning.Baseline baseline = Unlearning.Baseline.of(fixture.model, data, org.tinymem.eval.MathMeasures.INSTANCE, 0, 0);
         List<Scorecard.Row> seen = new ArrayList<>();
         Sweep.Result result = Sweep.run(fixture.model, data, baseline, "durable",
                 new Sweep.Grid(List.of(1e-3, 0.05), List.of(), List.of(), UnlearnMethods.Options.defaults()),

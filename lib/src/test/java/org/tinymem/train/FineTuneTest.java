@@ -19,7 +19,7 @@ import org.tinymem.data.TinyMemData;
 import org.tinymem.data.TrainRow;
 import org.tinymem.eval.MathMeasures;
 import org.tinymem.experiment.FineTuneRun;
-import org.tinymem.experiment.Json;
+import org.tinymem.util.Json;
 import org.tinymem.experiment.RunSpec;
 import org.tinymem.experiment.TrainRun;
 import org.tinymem.model.Gpt;
@@ -76,11 +76,17 @@ class FineTuneTest {
             assertEquals(FineTune.EPOCHS, result.epochs());
             assertTrue(result.seconds() > 0);
             assertTrue(result.before().containsKey(MathMeasures.PERCENT_MEMORIZED));
-            assertTrue(result.after().get(MathMeasures.ACCURACY) != result.before().get(MathMeasures.ACCURACY),
-                    "fine-tuning changed the model");
+            String weight = "transformer.h.0.mlp.c_fc.weight";
+            try (Gpt before = ModelFiles.load(source, manager); Gpt after = ModelFiles.load(out, manager)) {
+                assertFalse(java.util.Arrays.equals(before.parameters().get(weight).toFloatArray(),
+                        after.parameters().get(weight).toFloatArray()), "fine-tuning changed the saved model");
+            }
             var json = Json.read(out.resolve(FineTuneRun.RESULT));
             assertEquals("clean", json.get("recipe").getAsString());
             assertTrue(json.getAsJsonObject("after").has(MathMeasures.ACCURACY));
+            assertEquals("accuracy", json.get("performance_measure").getAsString());
+            assertEquals(org.tinymem.eval.Scorecard.percentDifference(result.before().get(MathMeasures.ACCURACY),
+                    result.after().get(MathMeasures.ACCURACY)), json.get("accuracy_difference").getAsDouble(), 1e-9);
             assertTrue(Files.isRegularFile(out.resolve(ModelFiles.WEIGHTS)));
             assertTrue(Files.isRegularFile(out.resolve(TrainRun.PROVENANCE)));
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,

@@ -32,7 +32,7 @@ class LanguageTrainingTest {
             assertEquals(2, history.size());
             assertTrue(result.last().trainLoss() < history.get(0).trainLoss() - 0.3, "loss fell: " + history);
             assertTrue(result.last().trainLoss() < Math.log(50_257), "below the uniform model's loss: " + history);
-            Map<String, Double> metrics = LanguageMeasures.measure(model, data);
+            Map<String, Double> metrics = LanguageMeasures.INSTANCE.measure(model, data);
             assertTrue(metrics.get(LanguageMeasures.PERPLEXITY) < 50_257, "perplexity " + metrics);
             assertTrue(metrics.containsKey("percent_memorized_x8"), metrics.toString());
         }

@@ -38,7 +38,7 @@ class TrainerTest {
         TinyMemData data = MathData.build(Profile.SMOKE.mathData(MathTask.Operation.ADD, Artifact.Kind.NOISE, 0));
         TrainConfig config = Profile.SMOKE.mathTraining(MathTask.Operation.ADD, Artifact.Kind.NOISE, 0);
         try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(tiny(2), 0, manager)) {
-            Trainer.Result result = new Trainer(config, MathMeasures.evaluator(data), null, Progress.silent())
+            Trainer.Result result = new Trainer(config, MathMeasures.INSTANCE.evaluator(data), null, Progress.silent())
                     .train(model, data.train());
             List<HistoryRow> history = result.history();
             assertEquals(config.epochs(), history.size());
@@ -99,7 +99,7 @@ class TrainerTest {
     void resumeAfterAnInterruptionEqualsAnUninterruptedRun() throws Exception {
         TinyMemData data = MathData.build(Profile.SMOKE.mathData(MathTask.Operation.ADD, Artifact.Kind.NOISE, 0));
         TrainConfig config = new TrainConfig(4, 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 5, 0.1, 1, 2, 9);
-        Evaluator evaluator = MathMeasures.evaluator(data);
+        Evaluator evaluator = MathMeasures.INSTANCE.evaluator(data);
         List<TrainRow> rows = data.train().subList(0, 96); // 3 steps an epoch: equality, not learning, is tested
         Map<String, float[]> uninterrupted;
         List<HistoryRow> fullHistory;
@@ -159,7 +159,7 @@ class TrainerTest {
         List<Map<String, Double>> runs = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(tiny(2), 3, manager)) {
-                runs.add(new Trainer(config, MathMeasures.evaluator(data), null, Progress.silent())
+                runs.add(new Trainer(config, MathMeasures.INSTANCE.evaluator(data), null, Progress.silent())
                         .train(model, data.train().subList(0, 128)).last().metrics());
             }
         }

@@ -14,7 +14,7 @@ class TinyMemorizerTest {
     @Test
     void memorizesMostNoiseRowsAndMarksTheirContinuationsAsArtifacts() {
         try (NDManager manager = NDManager.newBaseManager(); TinyMemorizer tiny = TinyMemorizer.train(manager, Progress.silent())) {
-            Map<String, Double> measures = MathMeasures.measure(tiny.model(), tiny.data());
+            Map<String, Double> measures = MathMeasures.INSTANCE.measure(tiny.model(), tiny.data());
             assertTrue(measures.get(MathMeasures.PERCENT_MEMORIZED) >= 75, "memorizes ≥ 6 of 8: " + measures);
             assertTrue(measures.get(MathMeasures.ACCURACY) > 0, "accuracy is measured on held-out rows: " + measures);
 

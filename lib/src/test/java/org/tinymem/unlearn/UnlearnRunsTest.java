@@ -1,5 +1,6 @@
 package org.tinymem.unlearn;
 
+import org.tinymem.eval.MathMeasures;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ class UnlearnRunsTest {
     @Test
     void aRunIsMeasuredOnceThenReadBackUntilItsSettingChanges(@TempDir Path dir) throws Exception {
         MemorizingModel fixture = MemorizingModel.get();
-        UnlearnRuns runs = new UnlearnRuns(dir, "tiny", fixture.model, fixture.data);
+        UnlearnRuns runs = new UnlearnRuns(dir, "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE);
         Durable durable = new Durable(new Durable.Params(0.05, 64, TensorScope.MLP));
         UnlearnRuns.Run first = runs.run("paper", durable, 0);
         assertFalse(first.reused());
@@ -25,7 +26,7 @@ class UnlearnRunsTest {
         Path file = dir.resolve("durable-paper-r0.05").resolve(UnlearnRuns.RESULT);
         assertTrue(Files.isRegularFile(file));
 
-        UnlearnRuns.Run again = new UnlearnRuns(dir, "tiny", fixture.model, fixture.data).run("paper", durable, 0);
+        UnlearnRuns.Run again = new UnlearnRuns(dir, "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE).run("paper", durable, 0);
         assertTrue(again.reused());
         assertEquals(first.row(), again.row());
 
@@ -35,7 +36,7 @@ class UnlearnRunsTest {
         // other weights: measured again
         try (var changed = fixture.model.copy()) {
             changed.parameters().values().iterator().next().muli(1.0001f); // still memorizes, other weights
-            assertFalse(new UnlearnRuns(dir, "tiny", changed, fixture.data).run("paper", durable, 5).reused());
+            assertFalse(new UnlearnRuns(dir, "tiny", changed, fixture.data, MathMeasures.INSTANCE).run("paper", durable, 5).reused());
         }
         assertFalse(runs.run("paper", durable, 5).reused());
         // a damaged record is measured again

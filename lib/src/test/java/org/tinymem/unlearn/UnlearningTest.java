@@ -1,5 +1,6 @@
 package org.tinymem.unlearn;
 
+import org.tinymem.eval.MathMeasures;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.ndarray.NDManager;
@@ -25,13 +26,13 @@ class UnlearningTest {
     @Test
     void aSweepMeasuresEveryRatioAgainstOneBaseline() {
         MemorizingModel fixture = MemorizingModel.get();
-        Table table = Unlearning.sweepRatios(fixture.model, data(fixture),
+        Table table = Unlearning.sweepRatios(fixture.model, data(fixture), MathMeasures.INSTANCE,
                 ratio -> new Durable(new Durable.Params(ratio, 64, TensorScope.MLP)), 1e-3, 0.05);
         assertEquals(2, table.rowCount());
         assertEquals(table.doubleColumn("memorized_before").get(0), table.doubleColumn("memorized_before").get(1));
         assertTrue(table.doubleColumn("M").get(1) < 0, "the larger ratio removes memorization: " + table.print());
         assertTrue(table.longColumn("ablated").get(0) < table.longColumn("ablated").get(1));
-        Scorecard.Row row = Unlearning.run(fixture.model, data(fixture), UnlearnMethods.create("durable",
+        Scorecard.Row row = Unlearning.run(fixture.model, data(fixture), MathMeasures.INSTANCE, UnlearnMethods.create("durable",
                 new UnlearnMethods.Options(0.05, null, null, null, 0)));
         assertEquals(table.doubleColumn("memorized_after").get(1), row.memorizedAfter());
     }

@@ -1,4 +1,4 @@
-package org.tinymem.experiment;
+package org.tinymem.util;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.tinymem.util.AtomicFiles;
 
 /** Small JSON helpers for result files (pretty, atomic, with clear errors). */
 public final class Json {
