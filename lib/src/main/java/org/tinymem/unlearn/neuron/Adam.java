@@ -40,10 +40,10 @@ final class Adam implements AutoCloseable {
             try (NDScope ignored = new NDScope()) {
                 NDArray p = parameters.get(i);
                 NDArray gradient = p.getGradient();
-                first.get(i).muli(BETA1).addi(gradient.mul(1 - BETA1));
-                second.get(i).muli(BETA2).addi(gradient.square().mul(1 - BETA2));
-                NDArray denominator = second.get(i).div(correction2).sqrt().add(EPSILON);
-                p.subi(first.get(i).div(correction1).div(denominator).mul(learningRate));
+                first.get(i).muli((float) BETA1).addi(gradient.mul((float) (1 - BETA1)));
+                second.get(i).muli((float) BETA2).addi(gradient.square().mul((float) (1 - BETA2)));
+                NDArray denominator = second.get(i).div((float) correction2).sqrt().add((float) EPSILON);
+                p.subi(first.get(i).div((float) correction1).div(denominator).mul((float) learningRate));
                 gradient.subi(gradient);
             }
         }

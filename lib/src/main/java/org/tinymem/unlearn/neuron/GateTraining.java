@@ -47,7 +47,7 @@ final class GateTraining {
                         NDArray mask = batch.targetMask(step, model);
                         Intervention hook = gates.training(step);
                         Gradients.backward(() -> ContinuationBatch.meanNll(model, tokens, mask, hook)
-                                .add(gates.penalty().mul(lambda)));
+                                .add(gates.penalty().mul((float) lambda)));
                     }
                     adam.step();
                     gates.afterStep();

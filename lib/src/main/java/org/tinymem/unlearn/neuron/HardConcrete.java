@@ -135,15 +135,15 @@ public final class HardConcrete extends NeuronUnlearner {
     /** A sampled gate z = clip(σ((log u − log(1 − u) + log α)/β)·(r − l) + l, 0, 1), always in [0, 1]. */
     static NDArray gate(NDArray logAlpha, NDArray u) {
         NDArray logistic = u.log().sub(u.neg().add(1).log());
-        NDArray s = Activation.sigmoid(logistic.add(logAlpha).div(BETA));
-        return s.mul(RIGHT - LEFT).add(LEFT).clip(0, 1);
+        NDArray s = Activation.sigmoid(logistic.add(logAlpha).div((float) BETA));
+        return s.mul((float) (RIGHT - LEFT)).add((float) LEFT).clip(0, 1);
     }
 
     /** E[L0] / #units: the mean over every unit of every block of σ(log α − β·log(−l/r)). */
     static NDArray expectedL0(List<NDArray> logAlpha) {
         NDList flat = new NDList();
         logAlpha.forEach(a -> flat.add(a));
-        NDArray shifted = NDArrays.concat(flat).sub(BETA * Math.log(-LEFT / RIGHT));
+        NDArray shifted = NDArrays.concat(flat).sub((float) (BETA * Math.log(-LEFT / RIGHT)));
         return Activation.sigmoid(shifted).mean();
     }
 
