@@ -32,7 +32,7 @@ final class UnlearnCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--method", required = true,
-            description = "greedy, durable, durable-agg, sou, subnet or balanced-subnet")
+            description = "greedy, durable, durable-agg, sou, subnet, balanced-subnet (weights); zero, act, slim, hc, ig (neurons)")
     String method;
 
     @Option(names = "--ratio", description = "fraction of eligible weights to ablate, in (0, 1] (default: the method's)")
@@ -58,6 +58,12 @@ final class UnlearnCommand implements Callable<Integer> {
             + " unlikelihood (log(1 - p)) (subnet, balanced-subnet)")
     String forget;
 
+    @Option(names = "--lambda", description = "sparsity weight of slim and hc (reference code: 1000)")
+    Double lambda;
+
+    @Option(names = "--ig-steps", description = "integration steps of ig (paper grid 1, 10, 20; default 20)")
+    Integer igSteps;
+
     @Option(names = "--seed", defaultValue = "0", description = "seed of shuffling, scores and the retain sample (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -72,7 +78,7 @@ final class UnlearnCommand implements Callable<Integer> {
     public Integer call() {
         Unlearner unlearner = UnlearnMethods.create(method, new UnlearnMethods.Options(ratio, epochs, lossWeight, learningRate, seed,
                 batchSize, tokens == null ? null : org.tinymem.unlearn.UnlearnTokens.parse(tokens),
-                forget == null ? null : org.tinymem.unlearn.ForgetLoss.parse(forget)));
+                forget == null ? null : org.tinymem.unlearn.ForgetLoss.parse(forget), lambda, igSteps));
         requireFresh(out);
         TinyMemData data = TrainRun.dataOf(model);
         try (NDManager manager = NDManager.newBaseManager(); Gpt gpt = ModelFiles.load(model, manager)) {

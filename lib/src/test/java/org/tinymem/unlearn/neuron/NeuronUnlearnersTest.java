@@ -64,6 +64,7 @@ class NeuronUnlearnersTest {
             assertEquals("neurons", edit.unit());
             NeuronAblation ablation = method.lastAblation();
             assertEquals(perLayer, ablation.perLayer());
+            assertEquals(perLayer, ablation.toJson().getAsJsonObject("units").getAsJsonArray("1").size(), "unlearn.json lists the units");
             for (int layer = 0; layer < 2; layer++) {
                 int[] units = ablation.units().get(layer);
                 assertEquals(perLayer, Arrays.stream(units).distinct().count());
