@@ -35,7 +35,7 @@ final class UnlearnCommand implements Callable<Integer> {
             description = "greedy, durable, durable-agg, sou, subnet, balanced-subnet (weights); zero, act, slim, hc, ig (neurons)")
     String method;
 
-    @Option(names = "--ratio", description = "fraction of eligible weights to ablate, in (0, 1] (default: the method's)")
+    @Option(names = "--ratio", description = "fraction of eligible weights (or MLP units per layer) to ablate, in (0, 1] (default: the method's)")
     Double ratio;
 
     @Option(names = "--epochs", description = "mask-learning epochs (subnet, balanced-subnet)")
