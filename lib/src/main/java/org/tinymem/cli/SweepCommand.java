@@ -22,6 +22,7 @@ import org.tinymem.model.ModelFiles;
 import org.tinymem.unlearn.UnlearnMethods;
 import org.tinymem.unlearn.ForgetLoss;
 import org.tinymem.unlearn.UnlearnTokens;
+import org.tinymem.unlearn.neuron.NeuronUnlearner;
 import org.tinymem.unlearn.Unlearning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +40,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "a run directory written by 'tinymem train'")
     Path model;
 
-    @Option(names = "--method", required = true, description = "greedy, durable, durable-agg, sou, subnet or balanced-subnet")
+    @Option(names = "--method", required = true, description = "greedy, durable, durable-agg, sou, subnet, balanced-subnet,"
+            + " zero, act, slim, hc or ig")
     String method;
 
     @Option(names = "--ratios", split = ",", description = "ratios, comma-separated (default: the method's)")
@@ -51,7 +53,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--loss-weights", split = ",", description = "loss weights w, comma-separated (balanced-subnet)")
     List<Double> lossWeights = new ArrayList<>();
 
-    @Option(names = "--paper-grid", description = "use App. A.3.5's BalancedSubnet/Subnet grid for the axes not given")
+    @Option(names = "--paper-grid", description = "use the method's own App. A.3.5 grid for the axes not given")
     boolean paperGrid;
 
     @Option(names = "--lr", description = "mask-score learning rate for every run (subnet, balanced-subnet)")
@@ -65,6 +67,12 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--forget", description = "forget quantity: ascent (paper) or unlikelihood")
     String forget;
+
+    @Option(names = "--lambda", description = "sparsity weight for every run (slim, hc)")
+    Double lambda;
+
+    @Option(names = "--ig-steps", description = "integration steps for every run (ig)")
+    Integer igSteps;
 
     @Option(names = "--retain-rows", defaultValue = "0",
             description = "clean rows in the retain set; 0 = as many as memorized rows (default: ${DEFAULT-VALUE})")
@@ -83,14 +91,19 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         UnlearnCommand.requireFresh(out);
-        boolean masks = method.equals("subnet") || method.equals("balanced-subnet");
+        boolean hasEpochs = method.equals("subnet") || method.equals("balanced-subnet") || method.equals("slim") || method.equals("hc");
         if (paperGrid) {
-            if (ratios.isEmpty()) for (double r : Sweep.PAPER_MASK_RATIOS) ratios.add(r);
-            if (masks && epochs.isEmpty()) for (int e : Sweep.PAPER_EPOCHS) epochs.add(e);
+            double[] paperRatios = switch (method) { // App. A.3.5: each method's own ratio grid
+                case "zero", "act", "ig" -> NeuronUnlearner.PAPER_RATIOS;
+                case "slim", "hc" -> NeuronUnlearner.PAPER_GATE_RATIOS;
+                default -> Sweep.PAPER_MASK_RATIOS;
+            };
+            if (ratios.isEmpty()) for (double r : paperRatios) ratios.add(r);
+            if (hasEpochs && epochs.isEmpty()) for (int e : Sweep.PAPER_EPOCHS) epochs.add(e);
             if (method.equals("balanced-subnet") && lossWeights.isEmpty()) for (double w : Sweep.PAPER_LOSS_WEIGHTS) lossWeights.add(w);
         }
         UnlearnMethods.Options base = new UnlearnMethods.Options(null, null, null, learningRate, seed, batchSize,
-                tokens == null ? null : UnlearnTokens.parse(tokens), forget == null ? null : ForgetLoss.parse(forget));
+                tokens == null ? null : UnlearnTokens.parse(tokens), forget == null ? null : ForgetLoss.parse(forget), lambda, igSteps);
         Sweep.Grid grid = new Sweep.Grid(ratios, epochs, lossWeights, base);
         Sweep.methods(method, grid); // refuse bad values before loading anything
         ModelKind kind = TrainRun.specOf(model).kind();

@@ -33,10 +33,10 @@ final class UnlearnCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--method", required = true,
-            description = "greedy, durable, durable-agg, sou, subnet or balanced-subnet")
+            description = "greedy, durable, durable-agg, sou, subnet, balanced-subnet (weights); zero, act, slim, hc, ig (neurons)")
     String method;
 
-    @Option(names = "--ratio", description = "fraction of eligible weights to ablate, in (0, 1] (default: the method's)")
+    @Option(names = "--ratio", description = "fraction of eligible weights (or MLP units per layer) to ablate, in (0, 1] (default: the method's)")
     Double ratio;
 
     @Option(names = "--epochs", description = "mask-learning epochs (subnet, balanced-subnet)")
@@ -59,6 +59,12 @@ final class UnlearnCommand implements Callable<Integer> {
             + " unlikelihood (log(1 - p)) (subnet, balanced-subnet)")
     String forget;
 
+    @Option(names = "--lambda", description = "sparsity weight of slim and hc (reference code: 1000)")
+    Double lambda;
+
+    @Option(names = "--ig-steps", description = "integration steps of ig (paper grid 1, 10, 20; default 20)")
+    Integer igSteps;
+
     @Option(names = "--seed", defaultValue = "0", description = "seed of shuffling, scores and the retain sample (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -73,7 +79,7 @@ final class UnlearnCommand implements Callable<Integer> {
     public Integer call() {
         Unlearner unlearner = UnlearnMethods.create(method, new UnlearnMethods.Options(ratio, epochs, lossWeight, learningRate, seed,
                 batchSize, tokens == null ? null : org.tinymem.unlearn.UnlearnTokens.parse(tokens),
-                forget == null ? null : org.tinymem.unlearn.ForgetLoss.parse(forget)));
+                forget == null ? null : org.tinymem.unlearn.ForgetLoss.parse(forget), lambda, igSteps));
         requireFresh(out);
         ModelKind kind = TrainRun.specOf(model).kind();
         TinyMemData data = TrainRun.dataOf(model);

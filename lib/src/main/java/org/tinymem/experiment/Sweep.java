@@ -54,7 +54,7 @@ public final class Sweep {
                 for (Integer epoch : orDefault(epochs, base.epochs())) {
                     for (Double w : orDefault(lossWeights, base.lossWeight())) {
                         points.add(new UnlearnMethods.Options(ratio, epoch, w, base.learningRate(), base.seed(),
-                                base.batchSize(), base.tokens(), base.forget()));
+                                base.batchSize(), base.tokens(), base.forget(), base.lambda(), base.igSteps()));
                     }
                 }
             }

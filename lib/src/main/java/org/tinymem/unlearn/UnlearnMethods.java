@@ -6,6 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.tinymem.unlearn.neuron.Act;
+import org.tinymem.unlearn.neuron.HardConcrete;
+import org.tinymem.unlearn.neuron.IntegratedGradients;
+import org.tinymem.unlearn.neuron.Slim;
+import org.tinymem.unlearn.neuron.Zero;
 import org.tinymem.unlearn.weight.BalancedSubnet;
 import org.tinymem.unlearn.weight.Durable;
 import org.tinymem.unlearn.weight.DurableAgg;
@@ -43,6 +48,35 @@ public final class UnlearnMethods {
             return new BalancedSubnet(new BalancedSubnet.Params(subnet(o, d.mask()),
                     o.lossWeight == null ? d.lossWeight() : o.lossWeight));
         });
+        // neuron-level methods (Chang et al. 2024), unit = MLP hidden units
+        METHODS.put("zero", o -> {
+            o.only("zero", Set.of("ratio"));
+            Zero.Params d = Zero.Params.defaults();
+            return new Zero(new Zero.Params(o.ratio(d.ratio()), d.rowsPerPass()));
+        });
+        METHODS.put("act", o -> {
+            o.only("act", Set.of("ratio"));
+            Act.Params d = Act.Params.defaults();
+            return new Act(new Act.Params(o.ratio(d.ratio()), d.batchSize()));
+        });
+        METHODS.put("slim", o -> {
+            o.only("slim", Set.of("ratio", "epochs", "lambda"));
+            Slim.Params d = Slim.Params.defaults();
+            return new Slim(new Slim.Params(o.ratio(d.ratio()), o.epochs == null ? d.epochs() : o.epochs,
+                    o.lambda == null ? d.lambda() : o.lambda, d.learningRate(), d.batchSize()));
+        });
+        METHODS.put("hc", o -> {
+            o.only("hc", Set.of("ratio", "epochs", "lambda"));
+            HardConcrete.Params d = HardConcrete.Params.defaults();
+            return new HardConcrete(new HardConcrete.Params(o.ratio(d.ratio()), o.epochs == null ? d.epochs() : o.epochs,
+                    o.lambda == null ? d.lambda() : o.lambda, d.learningRate(), d.batchSize(), d.initialKeep(), o.seed()));
+        });
+        METHODS.put("ig", o -> {
+            o.only("ig", Set.of("ratio", "ig-steps"));
+            IntegratedGradients.Params d = IntegratedGradients.Params.defaults();
+            return new IntegratedGradients(new IntegratedGradients.Params(o.ratio(d.ratio()),
+                    o.igSteps == null ? d.steps() : o.igSteps, d.batchSize()));
+        });
     }
 
     private UnlearnMethods() {}
@@ -58,11 +92,19 @@ public final class UnlearnMethods {
      * @param batchSize rows per batch (Subnet, BalancedSubnet)
      * @param tokens forget-term tokens of a memorized row (Subnet, BalancedSubnet)
      * @param forget forget quantity: ascent (paper) or unlikelihood (Subnet, BalancedSubnet)
+     * @param lambda sparsity weight λ (Slim, HC)
+     * @param igSteps integration steps (IG)
      */
     public record Options(Double ratio, Integer epochs, Double lossWeight, Double learningRate, long seed,
-                          Integer batchSize, UnlearnTokens tokens, ForgetLoss forget) {
+                          Integer batchSize, UnlearnTokens tokens, ForgetLoss forget, Double lambda, Integer igSteps) {
         public Options(Double ratio, Integer epochs, Double lossWeight, Double learningRate, long seed) {
             this(ratio, epochs, lossWeight, learningRate, seed, null, null, null);
+        }
+
+        /** Without the neuron methods' options. */
+        public Options(Double ratio, Integer epochs, Double lossWeight, Double learningRate, long seed,
+                       Integer batchSize, UnlearnTokens tokens, ForgetLoss forget) {
+            this(ratio, epochs, lossWeight, learningRate, seed, batchSize, tokens, forget, null, null);
         }
 
         public static Options defaults() {
@@ -83,6 +125,8 @@ public final class UnlearnMethods {
             if (batchSize != null && !allowed.contains("batch-size")) given.add("--batch-size");
             if (tokens != null && !allowed.contains("tokens")) given.add("--tokens");
             if (forget != null && !allowed.contains("forget")) given.add("--forget");
+            if (lambda != null && !allowed.contains("lambda")) given.add("--lambda");
+            if (igSteps != null && !allowed.contains("ig-steps")) given.add("--ig-steps");
             if (!given.isEmpty()) {
                 throw new IllegalArgumentException(String.join(", ", given) + " does not apply to " + method);
             }

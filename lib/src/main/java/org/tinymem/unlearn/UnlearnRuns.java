@@ -105,6 +105,9 @@ public final class UnlearnRuns {
         json.addProperty("parameters", result.row().parameters());
         json.addProperty("ablated", result.edit().ablated());
         json.addProperty("unit", result.edit().unit());
+        if (method instanceof org.tinymem.unlearn.neuron.NeuronUnlearner neurons && neurons.lastAblation() != null) {
+            json.add("neurons", neurons.lastAblation().toJson()); // which units of which block, or why none
+        }
         json.addProperty("seconds", result.edit().seconds());
         json.addProperty("unlearn_rows", baseline.sets().unlearn().size());
         json.addProperty("retain_rows", baseline.sets().retain().size());

@@ -2,7 +2,8 @@
  * Post-training unlearning (§3.3, App. A.3): one {@link org.tinymem.unlearn.Unlearner} contract for
  * every method, the unlearn/retain sets ({@link org.tinymem.unlearn.UnlearnSets}), shared mask,
  * gradient and batch helpers, and the measured workflow ({@link org.tinymem.unlearn.Unlearning}).
- * Weight-level methods (Algorithms 1–6) live in {@code unlearn.weight}.
+ * Weight-level methods (Algorithms 1–6) live in {@code unlearn.weight}, neuron-level ones (Chang et al.
+ * 2024) in {@code unlearn.neuron}.
  *
  * <p>Choices of ours, beyond SPEC §7:
  * <ul>
