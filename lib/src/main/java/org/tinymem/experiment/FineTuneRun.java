@@ -88,14 +88,8 @@ public final class FineTuneRun {
     public static FineTune.Result read(Path dir) {
         JsonObject json = Json.read(dir.resolve(RESULT));
         return new FineTune.Result(FineTune.Recipe.parse(json.get("recipe").getAsString()), json.get("rows").getAsInt(),
-                json.get("epochs").getAsInt(), json.get("seconds").getAsDouble(), measures(json.getAsJsonObject("before")),
-                measures(json.getAsJsonObject("after")));
-    }
-
-    private static Map<String, Double> measures(JsonObject json) {
-        Map<String, Double> values = new java.util.LinkedHashMap<>();
-        json.entrySet().forEach(entry -> values.put(entry.getKey(), entry.getValue().getAsDouble()));
-        return values;
+                json.get("epochs").getAsInt(), json.get("seconds").getAsDouble(), Json.doubles(json.getAsJsonObject("before")),
+                Json.doubles(json.getAsJsonObject("after")));
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -61,13 +61,20 @@ public final class NextTokenLoss {
      */
     public static Terms withUnlikelihood(CausalLm model, NDArray tokens, Intervention intervention,
                                          boolean[] unlikelihoodRows) {
-        NDArray inputs = tokens.get(new NDIndex(":, :-1"));
-        NDArray targets = tokens.get(new NDIndex(":, 1:"));
+        return withUnlikelihood(model, new TokenBatch.Packed(tokens, mask(model, tokens.get(new NDIndex(":, 1:")))),
+                intervention, unlikelihoodRows);
+    }
+
+    /** As {@link #withUnlikelihood(CausalLm, NDArray, Intervention, boolean[])} on rows of any lengths. */
+    public static Terms withUnlikelihood(CausalLm model, TokenBatch.Packed batch, Intervention intervention,
+                                         boolean[] unlikelihoodRows) {
+        NDArray inputs = batch.tokens().get(new NDIndex(":, :-1"));
+        NDArray targets = batch.tokens().get(new NDIndex(":, 1:"));
         if (unlikelihoodRows.length != targets.getShape().get(0)) {
             throw new IllegalArgumentException("one unlikelihood flag per row: " + unlikelihoodRows.length + " flags, "
                     + targets.getShape().get(0) + " rows");
         }
-        NDArray mask = mask(model, targets);
+        NDArray mask = batch.targetMask();
         NDArray hidden = model.hidden(inputs, intervention);
         long time = targets.getShape().get(1);
         float[] selected = new float[Math.toIntExact(unlikelihoodRows.length * time)];
@@ -88,9 +95,17 @@ public final class NextTokenLoss {
      * whole batch's logits are materialised (kept for {@code tinymem bench train --loss full}).
      */
     public static Terms of(CausalLm model, NDArray tokens, Intervention intervention, boolean sliced) {
+        return of(model, tokens, mask(model, tokens.get(new NDIndex(":, 1:"))), intervention, sliced);
+    }
+
+    /** As {@link #of(CausalLm, NDArray, Intervention)} on rows of any lengths ({@link TokenBatch#packWithMask}). */
+    public static Terms of(CausalLm model, TokenBatch.Packed batch, Intervention intervention) {
+        return of(model, batch.tokens(), batch.targetMask(), intervention, isSliced(model));
+    }
+
+    private static Terms of(CausalLm model, NDArray tokens, NDArray mask, Intervention intervention, boolean sliced) {
         NDArray inputs = tokens.get(new NDIndex(":, :-1"));
         NDArray targets = tokens.get(new NDIndex(":, 1:"));
-        NDArray mask = mask(model, targets);
         if (sliced) {
             NDArray hidden = model.hidden(inputs, intervention);
             return new Terms(slicedNll(hidden, model.outputEmbedding(intervention), targets, null), mask, null, targets);

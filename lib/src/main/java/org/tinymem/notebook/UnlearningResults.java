@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tinymem.eval.Scorecard;
+import org.tinymem.eval.Utility;
 import org.tinymem.unlearn.UnlearnRuns;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
@@ -17,9 +18,10 @@ import tech.tablesaw.plotly.traces.ScatterTrace;
 import tech.tablesaw.plotly.traces.Trace;
 
 /**
- * Unlearning runs as a Table 1-style table (% memorized, accuracy, seconds) and a Fig. 3-style
- * scatter of M (% difference in % memorized) against A (% difference in accuracy). Notebooks pass
- * the {@link UnlearnRuns.Run}s; nothing here unlearns or measures.
+ * Unlearning runs as a Table 1/2-style table (% memorized, accuracy or perplexity, seconds) and a
+ * Fig. 3/5-style scatter of M (% difference in % memorized) against A or P (% difference in accuracy
+ * or perplexity). The columns are named after the runs' utility measure (math: accuracy; language:
+ * perplexity). Notebooks pass the {@link UnlearnRuns.Run}s; nothing here unlearns or measures.
  */
 public final class UnlearningResults {
     private UnlearningResults() {}
@@ -39,9 +41,9 @@ public final class UnlearningResults {
                 scores.doubleColumn("memorized_before").setName("% mem before"),
                 scores.doubleColumn("memorized_after").setName("% mem after"),
                 scores.doubleColumn("M").setName("M (%)"),
-                scores.doubleColumn("performance_before").setName("accuracy before"),
-                scores.doubleColumn("performance_after").setName("accuracy after"),
-                scores.doubleColumn("A_or_P").setName("A (%)"),
+                scores.doubleColumn("performance_before").setName(utilityName(runs) + " before"),
+                scores.doubleColumn("performance_after").setName(utilityName(runs) + " after"),
+                scores.doubleColumn("A_or_P").setName(differenceName(runs) + " (%)"),
                 scores.longColumn("ablated"),
                 scores.doubleColumn("seconds"),
                 BooleanColumn.create("reused", runs.stream().map(UnlearnRuns.Run::reused).toList()));
@@ -55,7 +57,8 @@ public final class UnlearningResults {
     public static Table table1(String title, List<UnlearnRuns.Run> runs) {
         Table table = Table.create(title, StringColumn.create("model"), StringColumn.create("method"),
                 StringColumn.create("setting"), DoubleColumn.create("ratio"), DoubleColumn.create("% Mem ↓"),
-                DoubleColumn.create("Acc (%) ↑"), DoubleColumn.create("Time (s) ↓"));
+                DoubleColumn.create(utility(runs).map(u -> u == Utility.ACCURACY ? "Acc (%) ↑" : "Perp ↓")
+                        .orElse("Acc (%) ↑ / Perp ↓")), DoubleColumn.create("Time (s) ↓"));
         java.util.Set<String> baselines = new java.util.HashSet<>();
         for (UnlearnRuns.Run run : runs) {
             Scorecard.Row row = run.row();
@@ -67,6 +70,22 @@ public final class UnlearningResults {
                     row.seconds());
         }
         return table;
+    }
+
+    /** The one utility measure of all runs, or empty when there are none or they mix kinds. */
+    static java.util.Optional<Utility> utility(List<UnlearnRuns.Run> runs) {
+        java.util.Set<String> measures = new java.util.HashSet<>();
+        runs.forEach(run -> measures.add(run.row().performanceMeasure()));
+        return measures.size() == 1 ? java.util.Optional.of(Utility.ofMetric(measures.iterator().next()))
+                : java.util.Optional.empty();
+    }
+
+    private static String utilityName(List<UnlearnRuns.Run> runs) {
+        return utility(runs).map(Utility::metric).orElse("accuracy / perplexity");
+    }
+
+    private static String differenceName(List<UnlearnRuns.Run> runs) {
+        return utility(runs).map(Utility::differenceSymbol).orElse("A / P");
     }
 
     private static void addRow(Table table, String model, String method, String setting, double ratio, double memorized,
@@ -104,7 +123,9 @@ public final class UnlearningResults {
                 .build()).toArray(Trace[]::new);
         Layout layout = Layout.builder().title(title).width(760).height(480)
                 .xAxis(Axis.builder().title("M: % difference in % memorized (−100 = all removed)").build())
-                .yAxis(Axis.builder().title("A: % difference in accuracy (0 = none lost)").build())
+                .yAxis(Axis.builder().title(utility(runs).map(u -> u == Utility.ACCURACY
+                        ? "A: % difference in accuracy (0 = none lost)"
+                        : "P: % difference in perplexity (0 = unchanged)").orElse("A or P: % difference (0 = unchanged)")).build())
                 .build();
         return new Figure(layout, traces);
     }

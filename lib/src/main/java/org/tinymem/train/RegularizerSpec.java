@@ -41,6 +41,11 @@ public record RegularizerSpec(Kind kind, double value) {
             return defaultValue;
         }
 
+        /** App. A.2.1's grid: λ ∈ {0.001, 0.01, 0.1}, dropc ∈ {0.01, 0.05, 0.1}, p_mem ∈ {0.01, 0.05, 0.1}. */
+        public java.util.List<Double> paperGrid() {
+            return this == SPECTRAL_NORM ? java.util.List.of(0.001, 0.01, 0.1) : java.util.List.of(0.01, 0.05, 0.1);
+        }
+
         public static Kind parse(String name) {
             for (Kind kind : values()) {
                 if (kind.cliName.equalsIgnoreCase(name)) return kind;

@@ -99,7 +99,7 @@ public record LabeledBatch(List<int[]> rows, boolean[] memorized, List<int[]> ro
      */
     public NDArray loss(CausalLm model, Intervention intervention, NDManager manager, double memorizedWeight,
                         double retainWeight, boolean groupMeans, UnlearnTokens tokens, ForgetLoss forget) {
-        NDArray packed = TokenBatch.pack(manager, rows, model.padToken());
+        TokenBatch.Packed packed = TokenBatch.packWithMask(manager, rows, model.padToken());
         // Large vocabularies never materialise the logits: the head's slices compute log(1 − p) themselves.
         boolean slicedUnlikelihood = forget == ForgetLoss.UNLIKELIHOOD && NextTokenLoss.isSliced(model);
         NextTokenLoss.Terms terms = slicedUnlikelihood ? NextTokenLoss.withUnlikelihood(model, packed, intervention, memorized)

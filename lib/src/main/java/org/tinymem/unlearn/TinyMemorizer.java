@@ -88,6 +88,50 @@ public record TinyMemorizer(Gpt model, TinyMemData data, List<int[]> cleanRows) 
         return new TinyMemorizer(model, data, clean);
     }
 
+    /** 2 layers, d = 32, the GPT-2 vocabulary, no padding: the language counterpart of {@link #CONFIG}. */
+    public static final GptConfig LANGUAGE_CONFIG = new GptConfig(50_257, 150, 32, 4, 2, -1, 1e-5, 0.8);
+    /** Clean chunks trained beside the noisy ones (the retain set's pool). */
+    public static final int LANGUAGE_CLEAN_ROWS = 4;
+    /** Full-batch training steps of the language memorizer. */
+    static final int LANGUAGE_STEPS = Integer.getInteger("tinymem.memorizer.steps", 100);
+
+    /**
+     * The language counterpart (App. A.1.2), for the language-mitigation notebook under smoke and for
+     * tests: the smoke-profile noise data of {@code corpus} (8 noisy chunks), of which a 2-layer
+     * GPT-2-vocabulary model (d = 32) learns the first 100 tokens of every noisy chunk and of
+     * {@value #LANGUAGE_CLEAN_ROWS} clean chunks, full batch, until it reproduces the noisy
+     * continuations (the probes compare tokens 50..99). Perplexity is measured on the data's held-out
+     * chunks; the memorized probes keep their duplication groups. Seeded: the same model every time.
+     */
+    public static TinyMemorizer language(org.tinymem.data.TextCorpus corpus, NDManager manager, Progress progress) {
+        TinyMemData smoke = org.tinymem.data.LanguageData.build(corpus, org.tinymem.train.Profile.SMOKE.languageData(
+                org.tinymem.data.Artifact.Kind.NOISE, 0));
+        List<TrainRow> rows = new ArrayList<>();
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        List<int[]> clean = new ArrayList<>();
+        for (TrainRow row : smoke.train()) {
+            int[] head = Arrays.copyOf(row.tokens(), PROMPT + CONTINUATION);
+            if (row.isArtifact() && seen.add(row.exampleId())) {
+                rows.add(new TrainRow(head, row.exampleId(), row.kind()));
+            } else if (!row.isArtifact() && clean.size() < LANGUAGE_CLEAN_ROWS) {
+                clean.add(head);
+                rows.add(new TrainRow(head, row.exampleId(), TrainRow.Kind.CLEAN));
+            }
+        }
+        TrainConfig training = new TrainConfig(LANGUAGE_STEPS, rows.size(), 1e-2, 0.9, 0.98, 1e-8, 0.0, 10, 1.0, 1000, 1000, 1);
+        Gpt model = Gpt.initialize(LANGUAGE_CONFIG, 1, manager);
+        try {
+            new Trainer(training, m -> Map.of(), null, progress).train(model, rows);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        List<int[]> twins = smoke.cleanTwins().stream().map(t -> Arrays.copyOf(t, PROMPT + CONTINUATION)).toList();
+        TinyMemData data = new TinyMemData("tiny-language-memorizer", LANGUAGE_CONFIG.vocabSize(), -1, rows,
+                smoke.testByTask(), smoke.probes(), twins);
+        return new TinyMemorizer(model, data, clean);
+    }
+
     /** The memorized noise rows (prompt + continuation, with token roles) and every clean row as the retain set. */
     public UnlearnSets sets() {
         return UnlearnSets.of(model, data, cleanRows.size(), 0);

@@ -38,9 +38,11 @@ public final class UnlearnRuns {
      * @param setting a short label of the setting, e.g. {@code paper} or {@code quick}
      * @param method the method with its hyper-parameters
      * @param row the before/after measures
+     * @param after every measure after the edit (per duplication group, per task)
      * @param reused whether the record was read from disk rather than measured now
      */
-    public record Run(String model, String setting, Unlearner method, Scorecard.Row row, boolean reused) {
+    public record Run(String model, String setting, Unlearner method, Scorecard.Row row, Map<String, Double> after,
+                      boolean reused) {
         public double ratio() {
             return method.params().ratio();
         }
@@ -79,7 +81,7 @@ public final class UnlearnRuns {
     public Run run(String setting, Unlearner method, int retainRows) {
         Path file = dir.resolve(directoryName(method.method(), setting, method.params().ratio())).resolve(RESULT);
         JsonObject saved = matching(file, method, retainRows);
-        if (saved != null) return new Run(modelName, setting, method, row(saved), true);
+        if (saved != null) return new Run(modelName, setting, method, row(saved), Json.doubles(saved.getAsJsonObject("after")), true);
         Unlearning.Baseline baseline = baselines.computeIfAbsent(retainRows, rows -> Unlearning.Baseline.of(model, data, measurer, rows, 0));
         try (Unlearning.Result result = Unlearning.apply(model, data, baseline, method)) {
             JsonObject json = record(method, baseline, result);
@@ -88,7 +90,7 @@ public final class UnlearnRuns {
             json.addProperty("data_fingerprint", dataFingerprint);
             json.addProperty("model_fingerprint", modelFingerprint);
             Json.write(file, json);
-            return new Run(modelName, setting, method, result.row(), false);
+            return new Run(modelName, setting, method, result.row(), result.after(), false);
         }
     }
 

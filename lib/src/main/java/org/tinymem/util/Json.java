@@ -37,4 +37,11 @@ public final class Json {
         values.forEach(json::addProperty);
         return json;
     }
+
+    /** A flat object of numbers as an ordered map (measures read back from a result file). */
+    public static Map<String, Double> doubles(JsonObject json) {
+        Map<String, Double> values = new java.util.LinkedHashMap<>();
+        json.entrySet().forEach(entry -> values.put(entry.getKey(), entry.getValue().getAsDouble()));
+        return values;
+    }
 }

@@ -66,6 +66,27 @@ class NextTokenLossTest {
         }
     }
 
+    /**
+     * Rows of different lengths without a pad token (a language model's memorized rows and retain
+     * chunks): each row's loss is the loss of that row alone, and the filler's targets do not count.
+     */
+    @Test
+    void raggedRowsWithoutAPadTokenScoreOnlyTheirOwnTargets() {
+        GptConfig config = new GptConfig(NextTokenLoss.CHUNKED_VOCAB + 100, 150, 32, 4, 1, -1, 1e-5, 0.8);
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(config, 7, manager)) {
+            List<int[]> rows = List.of(randomRows(1, 100, config.vocabSize(), 1).get(0),
+                    randomRows(1, 150, config.vocabSize(), 2).get(0), randomRows(1, 73, config.vocabSize(), 3).get(0));
+            assertThrows(IllegalArgumentException.class, () -> TokenBatch.pack(manager, rows, -1), "plain packing refuses");
+            TokenBatch.Packed packed = TokenBatch.packWithMask(manager, rows, -1);
+            assertEquals(99 + 149 + 72, packed.targetMask().sum().getFloat(), 1e-6);
+            float[] together = NextTokenLoss.of(model, packed, Intervention.NONE).perSequence().toFloatArray();
+            for (int r = 0; r < rows.size(); r++) {
+                float alone = NextTokenLoss.mean(model, TokenBatch.pack(manager, List.of(rows.get(r)), -1)).getFloat();
+                assertEquals(alone, together[r], 1e-4, "row " + r);
+            }
+        }
+    }
+
     /** A model whose logits are all equal predicts uniformly: its perplexity is the vocabulary size. */
     @Test
     void perplexityOfAUniformModelIsTheVocabularySize() {

@@ -34,7 +34,7 @@ record ContinuationBatch(List<int[]> rows, List<int[]> roles) {
 
     /** The packed (rows, length) tokens. */
     NDArray tokens(NDManager manager, CausalLm model) {
-        return TokenBatch.pack(manager, rows, model.padToken());
+        return TokenBatch.packWithMask(manager, rows, model.padToken()).tokens(); // targetMask() is this batch's own
     }
 
     /** (rows, length − 1) floats: 1 at the continuation targets, 0 at prompt targets and padding. */

@@ -27,7 +27,7 @@ final class MemorizedGradients {
              NDManager scratch = model.manager().newSubManager()) {
             for (int start = 0; start < rows.size(); start += batchSize) {
                 List<int[]> batch = rows.subList(start, Math.min(rows.size(), start + batchSize));
-                Gradients.backward(() -> NextTokenLoss.of(model, TokenBatch.pack(scratch, batch, model.padToken()),
+                Gradients.backward(() -> NextTokenLoss.of(model, TokenBatch.packWithMask(scratch, batch, model.padToken()),
                         Intervention.NONE).perSequence().sum());
             }
             return Gradients.take(eligible, manager);
@@ -47,7 +47,7 @@ final class MemorizedGradients {
              NDManager scratch = model.manager().newSubManager()) {
             for (int b = 0; b < count; b++) {
                 List<int[]> batch = rows.subList(b * rows.size() / count, (b + 1) * rows.size() / count);
-                Gradients.backward(() -> NextTokenLoss.of(model, TokenBatch.pack(scratch, batch, model.padToken()),
+                Gradients.backward(() -> NextTokenLoss.of(model, TokenBatch.packWithMask(scratch, batch, model.padToken()),
                         Intervention.NONE).mean());
                 try (NDManager step = scratch.newSubManager()) {
                     consumer.accept(Gradients.take(eligible, step));
