@@ -158,11 +158,13 @@ public final class NextTokenLoss {
                 float[] flags = java.util.Arrays.copyOfRange(unlikelihood, Math.toIntExact(start),
                         Math.toIntExact(Math.min(positions, start + CHUNK_POSITIONS)));
                 unlikely = hidden.getManager().create(flags);
-                try (NDArray oneHot = sliceTargets.oneHot(vocab)) {
-                    others = logProbs.sub(oneHot.mul(1e4f));
+                try (NDArray oneHot = sliceTargets.oneHot(vocab); NDArray pushed = oneHot.mul(1e4f)) {
+                    others = logProbs.sub(pushed);
                 }
                 NDArray max = others.max(new int[] {-1}, true);
-                othersLogSum = others.sub(max).exp().sum(new int[] {-1}).log().add(max.squeeze(-1)); // log(1 − p)
+                try (NDArray shifted = others.sub(max); NDArray exponentials = shifted.exp()) {
+                    othersLogSum = exponentials.sum(new int[] {-1}).log().add(max.squeeze(-1)); // log(1 − p)
+                }
                 max.close();
                 nll = nll.mul(unlikely.neg().add(1)).add(othersLogSum.mul(unlikely));
             }
@@ -172,14 +174,13 @@ public final class NextTokenLoss {
                 oneHot.close();
                 if (unlikely != null) {
                     // q − softmax on flagged positions, with q = exp(others − log(1 − p))
-                    NDArray probabilities = logProbs.exp();
-                    NDArray gUnlikely = others.sub(othersLogSum.expandDims(-1)).exp().subi(probabilities);
-                    probabilities.close();
+                    NDArray gUnlikely;
+                    try (NDArray centred = others.sub(othersLogSum.expandDims(-1)); NDArray probabilities = logProbs.exp()) {
+                        gUnlikely = centred.exp().subi(probabilities);
+                    }
                     NDArray flag = unlikely.expandDims(-1);
-                    NDArray mixed = g.mul(flag.neg().add(1)).addi(gUnlikely.muli(flag));
-                    g.close();
+                    g.muli(flag.neg().add(1)).addi(gUnlikely.muli(flag)); // in place: no third vocabulary-wide array
                     gUnlikely.close();
-                    g = mixed;
                 }
                 NDArray headGradient = g.matMul(head); // (n, d), differentiable in the head only
                 NDArray surrogate = flatHidden.get(rows).mul(headGradient.stopGradient()).sum(new int[] {1})
