@@ -50,7 +50,8 @@ class UnlearningTest {
 
     @Test
     void methodsAreFoundByNameAndBadOptionsAreRefused() {
-        assertEquals(List.of("greedy", "durable", "durable-agg", "sou", "subnet", "balanced-subnet"), UnlearnMethods.names());
+        assertEquals(List.of("greedy", "durable", "durable-agg", "sou", "subnet", "balanced-subnet", "zero", "act",
+                "slim", "hc", "ig"), UnlearnMethods.names());
         for (String name : UnlearnMethods.names()) {
             assertEquals(name, UnlearnMethods.create(name, UnlearnMethods.Options.defaults()).method());
         }
