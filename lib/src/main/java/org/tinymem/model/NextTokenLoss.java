@@ -54,18 +54,11 @@ public final class NextTokenLoss {
     }
 
     /**
-     * As {@link #of(CausalLm, NDArray, Intervention)} on a large vocabulary (sliced head), but for the
-     * rows flagged in {@code unlikelihoodRows} the per-position value is the unlikelihood log(1 − p) of
-     * the target instead of −log p (the forget term of Subnet / BalancedSubnet, see
+     * As {@link #of(CausalLm, TokenBatch.Packed, Intervention)} with the head applied slice by slice, but for
+     * the rows flagged in {@code unlikelihoodRows} the per-position value is the unlikelihood log(1 − p) of
+     * the target instead of −log p (the forget term of Subnet / BalancedSubnet on large vocabularies, see
      * {@code unlearn.ForgetLoss}); its gradient is exact, as the cross-entropy's is.
      */
-    public static Terms withUnlikelihood(CausalLm model, NDArray tokens, Intervention intervention,
-                                         boolean[] unlikelihoodRows) {
-        return withUnlikelihood(model, new TokenBatch.Packed(tokens, mask(model, tokens.get(new NDIndex(":, 1:")))),
-                intervention, unlikelihoodRows);
-    }
-
-    /** As {@link #withUnlikelihood(CausalLm, NDArray, Intervention, boolean[])} on rows of any lengths. */
     public static Terms withUnlikelihood(CausalLm model, TokenBatch.Packed batch, Intervention intervention,
                                          boolean[] unlikelihoodRows) {
         NDArray inputs = batch.tokens().get(new NDIndex(":, :-1"));
@@ -85,7 +78,7 @@ public final class NextTokenLoss {
     }
 
     private static NDArray mask(CausalLm model, NDArray targets) {
-        return model.padToken() >= 0 ? targets.neq(model.padToken()).toType(DataType.FLOAT32, false)
+        return model.padToken() >= 0 ? TokenBatch.padMask(targets, model.padToken())
                 : targets.onesLike().toType(DataType.FLOAT32, false);
     }
 

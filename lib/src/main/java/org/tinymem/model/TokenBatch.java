@@ -34,6 +34,11 @@ public final class TokenBatch {
         return manager.create(ids, new Shape(rows.size(), length));
     }
 
+    /** 1 (float) where {@code targets} is a real token, 0 where it is {@code pad}. */
+    public static NDArray padMask(NDArray targets, int pad) {
+        return targets.neq(pad).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+    }
+
     /** Token id that fills ragged rows of a vocabulary without a pad token; its targets are masked out. */
     static final int FILL = 0;
 
@@ -57,8 +62,7 @@ public final class TokenBatch {
         int length = rows.stream().mapToInt(r -> r.length).max().orElseThrow();
         NDArray tokens = pack(manager, rows, pad >= 0 ? pad : FILL, pad >= 0);
         if (pad >= 0) {
-            NDArray targets = tokens.get(new ai.djl.ndarray.index.NDIndex(":, 1:"));
-            return new Packed(tokens, targets.neq(pad).toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+            return new Packed(tokens, padMask(tokens.get(new ai.djl.ndarray.index.NDIndex(":, 1:")), pad));
         }
         float[] mask = new float[rows.size() * (length - 1)];
         for (int r = 0; r < rows.size(); r++) {

@@ -93,7 +93,7 @@ public record TinyMemorizer(Gpt model, TinyMemData data, List<int[]> cleanRows) 
     /** Clean chunks trained beside the noisy ones (the retain set's pool). */
     public static final int LANGUAGE_CLEAN_ROWS = 4;
     /** Full-batch training steps of the language memorizer. */
-    static final int LANGUAGE_STEPS = Integer.getInteger("tinymem.memorizer.steps", 100);
+    static final int LANGUAGE_STEPS = 100;
 
     /**
      * The language counterpart (App. A.1.2), for the language-mitigation notebook under smoke and for

@@ -28,7 +28,7 @@ public final class Unlearning {
      */
     public record Baseline(Map<String, Double> measures, UnlearnSets sets, Measures measurer) {
         public Baseline {
-            measures = Map.copyOf(measures);
+            measures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(measures)); // keeps the order
             java.util.Objects.requireNonNull(sets, "sets");
             java.util.Objects.requireNonNull(measurer, "measurer");
         }
@@ -39,7 +39,7 @@ public final class Unlearning {
          */
         public static Baseline of(CausalLm model, TinyMemData data, Measures measurer, int retainRows, long seed) {
             UnlearnSets sets = UnlearnSets.of(model, data, retainRows, seed);
-            return new Baseline(new java.util.LinkedHashMap<>(measurer.measure(model, data)), sets, measurer);
+            return new Baseline(measurer.measure(model, data), sets, measurer);
         }
 
         /** The utility measure (accuracy or perplexity) of the before/after comparison. */

@@ -40,7 +40,8 @@ class SlicedUnlikelihoodTest {
             NDArray weights = manager.arange(1f, 10f);
             float slicedLoss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NextTokenLoss.Terms terms = NextTokenLoss.withUnlikelihood(model, tokens, Intervention.NONE, forgetRows);
+                NextTokenLoss.Terms terms = NextTokenLoss.withUnlikelihood(model, TokenBatch.packWithMask(manager, rows, -1),
+                        Intervention.NONE, forgetRows);
                 assertNull(terms.logits(), "the logits are never materialised");
                 NDArray loss = terms.perSequence().mul(weights).sum();
                 collector.backward(loss);
@@ -84,10 +85,11 @@ class SlicedUnlikelihoodTest {
                 NDArray prefix = TokenBatch.pack(manager, List.of(java.util.Arrays.copyOf(sequence, t)), -1);
                 sequence[t] = (int) model.logits(prefix, Intervention.NONE).get(":, -1, :").argMax(-1).getLong(0);
             }
-            NDArray tokens = TokenBatch.pack(manager, List.of(sequence), -1);
+            TokenBatch.Packed packed = TokenBatch.packWithMask(manager, List.of(sequence), -1);
+            NDArray tokens = packed.tokens();
             NextTokenLoss.Terms full = NextTokenLoss.of(model, tokens, Intervention.NONE, false);
             float[] expected = ForgetLoss.UNLIKELIHOOD.perToken(full).toFloatArray();
-            float[] actual = NextTokenLoss.withUnlikelihood(model, tokens, Intervention.NONE, new boolean[] {true}).nll()
+            float[] actual = NextTokenLoss.withUnlikelihood(model, packed, Intervention.NONE, new boolean[] {true}).nll()
                     .toFloatArray();
             double lowest = 0;
             for (float value : expected) lowest = Math.min(lowest, value);
@@ -97,7 +99,7 @@ class SlicedUnlikelihoodTest {
                 assertEquals(true, Float.isFinite(actual[i]), "finite at " + i);
             }
             assertThrows(IllegalArgumentException.class,
-                    () -> NextTokenLoss.withUnlikelihood(model, tokens, Intervention.NONE, new boolean[] {true, false}));
+                    () -> NextTokenLoss.withUnlikelihood(model, packed, Intervention.NONE, new boolean[] {true, false}));
         }
     }
 }
