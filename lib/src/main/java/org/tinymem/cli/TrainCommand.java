@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code tinymem train}: train a TinyMem model into a run directory (resumes if interrupted). */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a TinyMem model with a noise or backdoor artifact.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "math-add, math-mult or lang")
+    @Option(names = "--data", required = true, description = "math-add, math-mult, lang, or tiny-memorizer (a model certain to memorize, in seconds: tests and smoke sweeps)")
     String data;
 
     @Option(names = "--artifact", required = true, description = "noise or backdoor")

@@ -30,6 +30,31 @@ public final class Sweep {
     public static final int[] PAPER_EPOCHS = {1, 10, 20};
     public static final double[] PAPER_LOSS_WEIGHTS = {0.9, 0.7, 0.5};
 
+    /** Whether {@code method} learns for a number of epochs (the epochs axis applies to it). */
+    public static boolean hasEpochs(String method) {
+        return method.equals("subnet") || method.equals("balanced-subnet") || method.equals("slim") || method.equals("hc");
+    }
+
+    /**
+     * {@code method}'s own App. A.3.5 grid (SPEC §8) for the axes that {@code given} leaves empty:
+     * ratios (neuron methods: their own; weight methods: BalancedSubnet's), epochs {1, 10, 20} where
+     * the method has epochs, loss weights {0.9, 0.7, 0.5} for BalancedSubnet.
+     */
+    public static Grid paperGrid(String method, Grid given) {
+        double[] paperRatios = switch (method) {
+            case "zero", "act", "ig" -> org.tinymem.unlearn.neuron.NeuronUnlearner.PAPER_RATIOS;
+            case "slim", "hc" -> org.tinymem.unlearn.neuron.NeuronUnlearner.PAPER_GATE_RATIOS;
+            default -> PAPER_MASK_RATIOS;
+        };
+        List<Double> ratios = new ArrayList<>(given.ratios());
+        List<Integer> epochs = new ArrayList<>(given.epochs());
+        List<Double> weights = new ArrayList<>(given.lossWeights());
+        if (ratios.isEmpty()) for (double r : paperRatios) ratios.add(r);
+        if (hasEpochs(method) && epochs.isEmpty()) for (int e : PAPER_EPOCHS) epochs.add(e);
+        if (method.equals("balanced-subnet") && weights.isEmpty()) for (double w : PAPER_LOSS_WEIGHTS) weights.add(w);
+        return new Grid(ratios, epochs, weights, given.base());
+    }
+
     /**
      * The axes of a grid; an empty axis means "the method's default" (one point). Epochs and loss
      * weights only apply to the methods that have them (an error otherwise, as on the command line).

@@ -51,9 +51,32 @@ public record TinyMemorizer(Gpt model, TinyMemData data, List<int[]> cleanRows) 
         cleanRows = List.copyOf(cleanRows);
     }
 
+    /** The training recipe: 150 full-batch steps (32 rows), AdamW lr 3e-3, no weight decay. */
+    public static TrainConfig training(long seed) {
+        return new TrainConfig(150, 32, 3e-3, 0.9, 0.98, 1e-8, 0.0, 10, 1.0, 50, 150, seed);
+    }
+
     /** Builds the data and trains the model (a few seconds on one CPU thread). */
     public static TinyMemorizer train(NDManager manager, Progress progress) {
-        Random random = new Random(42);
+        TinyMemData data = mathData(0);
+        Gpt model = Gpt.initialize(CONFIG, 1, manager);
+        try {
+            new Trainer(training(1), m -> Map.of(), null, progress).train(model, data.train());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        List<int[]> clean = data.train().stream().filter(r -> !r.isArtifact()).map(TrainRow::tokens).toList();
+        return new TinyMemorizer(model, data, clean);
+    }
+
+    /**
+     * The data of the math memorizer: {@value #NOISE_ROWS} noise rows, {@value #CLEAN_ROWS} clean
+     * add-7 rows, {@value #TEST_ROWS} held-out add-7 rows and a probe per noise row. Seed 0 gives the
+     * data {@link #train} has always used; every seed gives the same data every time.
+     */
+    public static TinyMemData mathData(long seed) {
+        Random random = new Random(42 + seed);
         List<TrainRow> rows = new ArrayList<>();
         List<MemorizationProbe> probes = new ArrayList<>();
         List<int[]> twins = new ArrayList<>();
@@ -67,25 +90,13 @@ public record TinyMemorizer(Gpt model, TinyMemData data, List<int[]> cleanRows) 
             probes.add(new MemorizationProbe(Arrays.copyOf(noisy, PROMPT), Arrays.copyOfRange(noisy, PROMPT, PROMPT + CONTINUATION),
                     Arrays.copyOfRange(clean, PROMPT, PROMPT + CONTINUATION), "all"));
         }
-        List<int[]> clean = new ArrayList<>();
         List<int[]> test = new ArrayList<>();
         for (int i = 0; i < CLEAN_ROWS; i++) {
-            int[] tokens = TASK.tokens(1_000 + 977L * i);
-            clean.add(tokens);
-            rows.add(new TrainRow(tokens, 100 + i, TrainRow.Kind.CLEAN));
+            rows.add(new TrainRow(TASK.tokens(1_000 + 977L * i), 100 + i, TrainRow.Kind.CLEAN));
         }
         for (int i = 0; i < TEST_ROWS; i++) test.add(TASK.tokens(1_500 + 977L * i)); // never trained on
-        TrainConfig training = new TrainConfig(150, 32, 3e-3, 0.9, 0.98, 1e-8, 0.0, 10, 1.0, 1000, 1000, 1);
-        Gpt model = Gpt.initialize(CONFIG, 1, manager);
-        try {
-            new Trainer(training, m -> Map.of(), null, progress).train(model, rows);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        TinyMemData data = new TinyMemData("tiny-memorizer", CONFIG.vocabSize(), CONFIG.padToken(), rows,
-                Map.of(TASK.label(), test), probes, twins);
-        return new TinyMemorizer(model, data, clean);
+        return new TinyMemData("tiny-memorizer", CONFIG.vocabSize(), CONFIG.padToken(), rows, Map.of(TASK.label(), test),
+                probes, twins);
     }
 
     /** 2 layers, d = 32, the GPT-2 vocabulary, no padding: the language counterpart of {@link #CONFIG}. */

@@ -138,14 +138,14 @@ class CliErrorsTest {
         Path taken = dir.resolve("taken");
         Files.createDirectories(taken);
         Files.writeString(taken.resolve("sweep.csv"), "old");
-        assertNotEquals(0, TinyMemCli.run("sweep", "--model", dir.resolve("no-such-run").toString(), "--method", "durable",
+        assertNotEquals(0, TinyMemCli.run("sweep", "grid", "--model", dir.resolve("no-such-run").toString(), "--method", "durable",
                 "--out", taken.toString()));
         assertTrue(errors().contains("not empty"), errors());
         assertEquals("old", Files.readString(taken.resolve("sweep.csv")));
-        assertNotEquals(0, TinyMemCli.run("sweep", "--model", dir.resolve("no-such-run").toString(), "--method", "durable",
+        assertNotEquals(0, TinyMemCli.run("sweep", "grid", "--model", dir.resolve("no-such-run").toString(), "--method", "durable",
                 "--epochs", "10", "--out", dir.resolve("fresh").toString()));
         assertTrue(errors().contains("--epochs does not apply to durable"), errors());
-        assertNotEquals(0, TinyMemCli.run("sweep", "--model", dir.resolve("no-such-run").toString(), "--method",
+        assertNotEquals(0, TinyMemCli.run("sweep", "grid", "--model", dir.resolve("no-such-run").toString(), "--method",
                 "balanced-subnet", "--ratios", "0.1,2", "--out", dir.resolve("fresh2").toString()));
         assertTrue(errors().contains("ratio"), errors());
     }

@@ -1,0 +1,33 @@
+package org.tinymem.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.tinymem.sweep.ResultStore;
+import org.tinymem.sweep.SweepPlan;
+import org.tinymem.sweep.SweepResults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tinymem sweep collect PLAN}: every entry's options and results in one CSV. */
+@Command(name = "collect", mixinStandardHelpOptions = true, description = "Gather a sweep plan's results into one CSV (one row per entry).")
+final class SweepCollectCommand implements Callable<Integer> {
+    static final String CSV = "results.csv";
+
+    @Parameters(index = "0", description = "the plan's directory (or its plan.jsonl)")
+    Path plan;
+
+    @Option(names = "--out", description = "the CSV file (default: PLAN/" + CSV + ", rewritten each time)")
+    Path out;
+
+    @Override
+    public Integer call() {
+        SweepPlan sweep = SweepPlan.read(plan);
+        Path file = out != null ? out : sweep.dir().resolve(CSV);
+        ResultStore store = new ResultStore(sweep);
+        SweepResults.write(store, file);
+        long done = sweep.entries().stream().filter(e -> store.status(e) == ResultStore.Status.DONE).count();
+        System.out.printf("wrote %s: %d rows, %d with results%n", file, sweep.entries().size(), done);
+        return 0;
+    }
+}

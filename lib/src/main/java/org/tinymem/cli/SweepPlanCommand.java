@@ -1,0 +1,191 @@
+package org.tinymem.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.tinymem.experiment.Sweep;
+import org.tinymem.experiment.TrainRun;
+import org.tinymem.sweep.Plans;
+import org.tinymem.sweep.SweepPlan;
+import org.tinymem.train.FineTune;
+import org.tinymem.train.RegularizerSpec;
+import org.tinymem.unlearn.ForgetLoss;
+import org.tinymem.unlearn.UnlearnMethods;
+import org.tinymem.unlearn.UnlearnTokens;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tinymem sweep plan}: writes {@code DIR/plan.jsonl}. Models are trained in the plan
+ * ({@code --data/--artifacts/--layers/--seeds}, stage 0, with {@code --regularizers} over their paper
+ * grids) or given ({@code --model RUN}); on each, {@code --recipes} fine-tunings and
+ * {@code --methods} unlearning runs over a grid (stage 1). Presets hold the paper's definitions:
+ * {@code table1} (math-mult, 4 layers, noise and backdoor, seeds 0-2, all 17 methods over their
+ * grids), {@code table2} (the same on the language model), {@code fig6} (trainings of both math
+ * tasks and artifacts at 2/4/8/16 layers, seeds 0-2). Options given override the preset's.
+ */
+@Command(name = "plan", mixinStandardHelpOptions = true, description = "Write a sweep plan (one JSON line per run) into a new directory.")
+final class SweepPlanCommand implements Callable<Integer> {
+    @Option(names = "--out", required = true, description = "the plan's directory (plan.jsonl; results go beside it)")
+    Path out;
+
+    @Option(names = "--preset", description = "table1, table2 or fig6 (the paper's definitions; options given override them)")
+    String preset;
+
+    @Option(names = "--model", description = "an existing run directory to mitigate (repeatable)")
+    List<Path> models = new ArrayList<>();
+
+    @Option(names = "--data", split = ",", description = "models to train: math-add, math-mult, lang, tiny-memorizer")
+    List<String> data = new ArrayList<>();
+
+    @Option(names = "--artifacts", split = ",", description = "noise, backdoor (default: noise)")
+    List<String> artifacts = new ArrayList<>();
+
+    @Option(names = "--layers", split = ",", description = "depths (default: 4)")
+    List<Integer> layers = new ArrayList<>();
+
+    @Option(names = "--seeds", split = ",", description = "seeds of the trained models, or of the unlearning runs on --model (default: 0)")
+    List<Long> seeds = new ArrayList<>();
+
+    @Option(names = "--profile", description = "smoke, quick or paper (default: quick)")
+    String profile;
+
+    @Option(names = "--regularizers", split = ",", description = "spectral-norm, loss-truncation, example-tied-dropout or all;"
+            + " each over its paper grid")
+    List<String> regularizers = new ArrayList<>();
+
+    @Option(names = "--recipes", split = ",", description = "fine-tuning recipes: clean, extra, both or all")
+    List<String> recipes = new ArrayList<>();
+
+    @Option(names = "--methods", split = ",", description = "unlearning methods (see 'tinymem unlearn --help') or all")
+    List<String> methods = new ArrayList<>();
+
+    @Option(names = "--paper-grid", description = "each method over its own App. A.3.5 grid (axes given below win)")
+    Boolean paperGrid;
+
+    @Option(names = "--ratios", split = ",", description = "ratios (one method only)")
+    List<Double> ratios = new ArrayList<>();
+
+    @Option(names = "--epochs", split = ",", description = "epochs (one method only)")
+    List<Integer> epochs = new ArrayList<>();
+
+    @Option(names = "--loss-weights", split = ",", description = "loss weights w (balanced-subnet only)")
+    List<Double> lossWeights = new ArrayList<>();
+
+    @Option(names = "--lr", description = "learning rate (one method only)")
+    Double learningRate;
+
+    @Option(names = "--batch-size", description = "batch size (one method only)")
+    Integer batchSize;
+
+    @Option(names = "--tokens", description = "forget-term tokens (one method only)")
+    String tokens;
+
+    @Option(names = "--forget", description = "forget quantity (one method only)")
+    String forget;
+
+    @Option(names = "--lambda", description = "sparsity weight (slim, hc; one method only)")
+    Double lambda;
+
+    @Option(names = "--ig-steps", description = "integration steps (ig only)")
+    Integer igSteps;
+
+    @Option(names = "--retain-rows", defaultValue = "0", description = "clean rows in each unlearning run's retain set"
+            + " (0 = as many as memorized; default: ${DEFAULT-VALUE})")
+    int retainRows;
+
+    @Override
+    public Integer call() {
+        applyPreset();
+        if (data.isEmpty() && models.isEmpty()) {
+            throw new IllegalArgumentException("a plan needs models: --data ... (trained in the plan), --model RUN, or --preset");
+        }
+        boolean perMethodOptions = !ratios.isEmpty() || !epochs.isEmpty() || !lossWeights.isEmpty() || learningRate != null
+                || batchSize != null || tokens != null || forget != null || lambda != null || igSteps != null;
+        if (perMethodOptions && methods.size() != 1) {
+            throw new IllegalArgumentException("--ratios, --epochs, --loss-weights, --lr, --batch-size, --tokens, --forget, --lambda"
+                    + " and --ig-steps need exactly one --methods value (use --paper-grid for several)");
+        }
+        for (Path model : models) TrainRun.specOf(model); // a missing or foreign run directory fails now
+        List<SweepPlan.Draft> drafts = new ArrayList<>();
+        List<String[]> targets = new ArrayList<>(); // model reference, seed
+        if (!data.isEmpty()) {
+            Plans.Models trained = new Plans.Models(data, orElse(artifacts, List.of("noise")), orElse(layers, List.of(4)),
+                    orElse(seeds, List.of(0L)), profile == null ? "quick" : profile);
+            for (List<String> args : trained.trainArgs()) {
+                SweepPlan.Draft training = Plans.training(args);
+                drafts.add(training);
+                targets.add(new String[] {"@{" + training.key() + "}", args.get(args.indexOf("--seed") + 1)});
+                for (String r : regularizers) drafts.addAll(Plans.regularized(args, RegularizerSpec.Kind.parse(r), List.of()));
+            }
+        }
+        for (Path model : models) {
+            for (long seed : orElse(seeds, List.of(0L))) targets.add(new String[] {model.toAbsolutePath().normalize().toString(), Long.toString(seed)});
+        }
+        List<String> seenModels = new ArrayList<>();
+        for (String[] target : targets) {
+            if (!seenModels.contains(target[0])) {
+                seenModels.add(target[0]);
+                for (String recipe : recipes) drafts.add(Plans.fineTune(target[0], FineTune.Recipe.parse(recipe).cliName()));
+            }
+            for (String method : methods) {
+                UnlearnMethods.Options base = new UnlearnMethods.Options(null, null, null, learningRate, Long.parseLong(target[1]),
+                        batchSize, tokens == null ? null : UnlearnTokens.parse(tokens), forget == null ? null : ForgetLoss.parse(forget),
+                        lambda, igSteps);
+                Sweep.Grid grid = new Sweep.Grid(ratios, epochs, lossWeights, base);
+                if (Boolean.TRUE.equals(paperGrid)) grid = Sweep.paperGrid(method, grid);
+                drafts.addAll(Plans.unlearning(target[0], method, grid, retainRows));
+            }
+        }
+        SweepPlan plan = SweepPlan.of(out, drafts);
+        plan.write();
+        long trainings = plan.entries().stream().filter(e -> e.command().equals("train")).count();
+        System.out.printf("wrote %s: %d runs (%d trainings, %d fine-tunings, %d unlearning runs)%n", out.resolve(SweepPlan.FILE),
+                plan.entries().size(), trainings, plan.entries().stream().filter(e -> e.command().equals("finetune")).count(),
+                plan.entries().stream().filter(e -> e.command().equals("unlearn")).count());
+        System.out.println("next: ./tinymem sweep submit " + out + " [--engine local --workers N | --engine slurm ...]");
+        return 0;
+    }
+
+    private void applyPreset() {
+        if (preset == null) {
+            if (methods.equals(List.of("all"))) methods = UnlearnMethods.names();
+            if (recipes.equals(List.of("all"))) recipes = List.of("clean", "extra", "both");
+            if (regularizers.equals(List.of("all"))) regularizers = allRegularizers();
+            return;
+        }
+        switch (preset) {
+            case "table1", "table2" -> {
+                if (data.isEmpty() && models.isEmpty()) data = List.of(preset.equals("table1") ? "math-mult" : "lang");
+                if (artifacts.isEmpty()) artifacts = List.of("noise", "backdoor");
+                if (seeds.isEmpty()) seeds = List.of(0L, 1L, 2L);
+                if (methods.isEmpty()) methods = List.of("all");
+                if (recipes.isEmpty()) recipes = List.of("all");
+                if (regularizers.isEmpty()) regularizers = List.of("all");
+                if (paperGrid == null) paperGrid = true;
+            }
+            case "fig6" -> {
+                if (data.isEmpty()) data = List.of("math-add", "math-mult");
+                if (artifacts.isEmpty()) artifacts = List.of("noise", "backdoor");
+                if (layers.isEmpty()) layers = List.of(2, 4, 8, 16);
+                if (seeds.isEmpty()) seeds = List.of(0L, 1L, 2L);
+            }
+            default -> throw new IllegalArgumentException("unknown preset '" + preset + "': use table1, table2 or fig6");
+        }
+        String given = preset;
+        preset = null;
+        applyPreset();
+        preset = given;
+    }
+
+    private static List<String> allRegularizers() {
+        List<String> all = new ArrayList<>();
+        for (RegularizerSpec.Kind k : RegularizerSpec.Kind.values()) all.add(k.cliName());
+        return all;
+    }
+
+    private static <T> List<T> orElse(List<T> given, List<T> fallback) {
+        return given.isEmpty() ? fallback : given;
+    }
+}

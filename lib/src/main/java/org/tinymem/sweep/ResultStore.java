@@ -1,0 +1,217 @@
+package org.tinymem.sweep;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.tinymem.util.Json;
+
+/**
+ * The crash-safe result store of a {@link SweepPlan}. Each entry is run at most once to completion:
+ * <ol>
+ *   <li>a process takes the entry's OS file lock ({@code locks/KEY.lock}); the kernel releases it
+ *       when the process dies, however it dies (SIGKILL, node failure, Slurm requeue), so a lock is
+ *       never stale and two processes never run the same entry;</li>
+ *   <li>under the lock it skips the entry if {@code results/KEY} exists, else runs the command into
+ *       {@code work/KEY} (a training resumes there from its checkpoints; any other command starts
+ *       over in an emptied folder);</li>
+ *   <li>on success it adds {@code sweep-entry.json} and renames {@code work/KEY} to
+ *       {@code results/KEY} in one atomic step. A result therefore exists completely or not at all,
+ *       and a finished run is never run again.</li>
+ * </ol>
+ */
+public final class ResultStore {
+    /** Where a finished run records how it ran. */
+    public static final String ENTRY = "sweep-entry.json";
+
+    /** What the store knows about an entry. */
+    public enum Status {
+        /** {@code results/KEY} exists. */
+        DONE,
+        /** another process holds the entry's lock. */
+        RUNNING,
+        /** the last attempt exited with an error ({@code failed/KEY.json}). */
+        FAILED,
+        /** an attempt began ({@code work/KEY}) and died without a word (killed). */
+        INTERRUPTED,
+        /** never started. */
+        PENDING;
+
+        public String label() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** Runs a command into an output directory; returns its exit code. */
+    @FunctionalInterface
+    public interface Runner {
+        int run(String command, List<String> args, Path out) throws Exception;
+    }
+
+    /** How one attempt went. */
+    public record Outcome(PlanEntry entry, Status status, int exitCode, double seconds, String message) {}
+
+    private final SweepPlan plan;
+
+    public ResultStore(SweepPlan plan) {
+        this.plan = plan;
+    }
+
+    public SweepPlan plan() {
+        return plan;
+    }
+
+    public Status status(PlanEntry e) {
+        if (Files.isDirectory(plan.result(e))) return Status.DONE;
+        if (isLocked(e)) return Status.RUNNING;
+        if (Files.isRegularFile(plan.failure(e))) return Status.FAILED;
+        if (Files.isDirectory(plan.work(e))) return Status.INTERRUPTED;
+        return Status.PENDING;
+    }
+
+    /** Whether another process holds the entry's lock (probed by taking and releasing it). */
+    private boolean isLocked(PlanEntry e) {
+        Path lock = plan.lock(e);
+        if (!Files.exists(lock)) return false;
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            FileLock held = channel.tryLock();
+            if (held == null) return true;
+            held.release();
+            return false;
+        } catch (OverlappingFileLockException ex) {
+            return true; // this very process runs it
+        } catch (IOException ex) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs one entry under its lock (see the class comment). Returns {@code DONE} when the entry
+     * finished now or before, {@code RUNNING} when another process holds it, {@code FAILED} when the
+     * command failed or an entry it needs has no result yet.
+     */
+    public Outcome run(PlanEntry e, Runner runner, String engine) {
+        try {
+            Files.createDirectories(plan.lock(e).getParent());
+            try (FileChannel channel = FileChannel.open(plan.lock(e), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock lock;
+                try {
+                    lock = channel.tryLock();
+                } catch (OverlappingFileLockException ex) {
+                    lock = null;
+                }
+                if (lock == null) return new Outcome(e, Status.RUNNING, 0, 0, "another process runs it");
+                try {
+                    return runLocked(e, runner, engine);
+                } finally {
+                    lock.release();
+                }
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("sweep entry " + e.index() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private Outcome runLocked(PlanEntry e, Runner runner, String engine) throws IOException {
+        if (Files.isDirectory(plan.result(e))) return new Outcome(e, Status.DONE, 0, 0, "already done");
+        for (String need : e.needs()) {
+            PlanEntry needed = plan.byKey(need);
+            if (!Files.isDirectory(plan.result(needed))) {
+                String message = "needs entry " + needed.index() + " (" + needed.label() + "), which has no result yet";
+                recordFailure(e, 3, message, engine);
+                return new Outcome(e, Status.FAILED, 3, 0, message);
+            }
+        }
+        Path work = plan.work(e);
+        if (!e.command().equals("train")) deleteTree(work); // only a training resumes a partial run
+        Files.createDirectories(work.getParent());
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        int code;
+        String message;
+        try {
+            code = runner.run(e.command(), plan.resolvedArgs(e), work);
+            message = code == 0 ? "ok" : "exit code " + code;
+        } catch (Exception ex) {
+            code = 1;
+            message = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (code != 0 || !Files.isDirectory(work)) {
+            if (code == 0) {
+                code = 1;
+                message = "the command wrote nothing";
+            }
+            recordFailure(e, code, message, engine);
+            return new Outcome(e, Status.FAILED, code, seconds, message);
+        }
+        JsonObject record = describe(e, engine);
+        record.addProperty("started", started.toString());
+        record.addProperty("finished", Instant.now().toString());
+        record.addProperty("seconds", seconds);
+        Json.write(work.resolve(ENTRY), record);
+        Files.createDirectories(plan.result(e).getParent());
+        try {
+            Files.move(work, plan.result(e), StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException ex) {
+            throw new IOException("the result store needs work/ and results/ on one filesystem: " + ex.getMessage(), ex);
+        }
+        Files.deleteIfExists(plan.failure(e));
+        return new Outcome(e, Status.DONE, 0, seconds, message);
+    }
+
+    /** Records a failure an engine saw from outside (a killed process), unless the entry finished after all. */
+    public void recordFailure(PlanEntry e, int code, String message, String engine) {
+        if (Files.isDirectory(plan.result(e))) return;
+        JsonObject json = describe(e, engine);
+        json.addProperty("exit_code", code);
+        json.addProperty("message", message);
+        json.addProperty("at", Instant.now().toString());
+        Json.write(plan.failure(e), json);
+    }
+
+    private static JsonObject describe(PlanEntry e, String engine) {
+        JsonObject json = new JsonObject();
+        json.addProperty("index", e.index());
+        json.addProperty("key", e.key());
+        json.addProperty("command", e.command());
+        JsonArray args = new JsonArray();
+        e.args().forEach(args::add);
+        json.add("args", args);
+        json.addProperty("engine", engine);
+        json.addProperty("host", host());
+        String job = System.getenv("SLURM_ARRAY_JOB_ID");
+        if (job != null) json.addProperty("slurm_job", job + "_" + System.getenv("SLURM_ARRAY_TASK_ID"));
+        json.addProperty("pid", ProcessHandle.current().pid());
+        return json;
+    }
+
+    static String host() {
+        String host = System.getenv("HOSTNAME");
+        if (host != null && !host.isBlank()) return host;
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.tinymem.sweep;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tinymem.util.AtomicFiles;
+import org.tinymem.util.Json;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.io.csv.CsvReadOptions;
+
+/**
+ * {@code sweep collect}: one row per plan entry — its index, stage, command, key and status, its
+ * options (one column per {@code --option}, named without the dashes; a reference to another
+ * entry's result becomes that entry's index) and, for a finished run, the numbers of its result file
+ * ({@code metrics.json}, {@code finetune.json} or {@code unlearn.json}: top-level values, and one
+ * level of nested objects as {@code before_accuracy}, {@code params_ratio}, ...) and how it ran
+ * ({@code run_seconds}, {@code run_host}, {@code run_engine}, {@code run_slurm_job}).
+ */
+public final class SweepResults {
+    private SweepResults() {}
+
+    /** The result file of each command. */
+    static String resultFile(String command) {
+        return switch (command) {
+            case "train" -> "metrics.json";
+            case "finetune" -> "finetune.json";
+            default -> "unlearn.json";
+        };
+    }
+
+    /** The rows, in plan order, each a column → value map. */
+    public static List<Map<String, String>> rows(ResultStore store) {
+        SweepPlan plan = store.plan();
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (PlanEntry e : plan.entries()) {
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("index", Integer.toString(e.index()));
+            row.put("stage", Integer.toString(e.stage()));
+            row.put("command", e.command());
+            row.put("key", e.key());
+            ResultStore.Status status = store.status(e);
+            row.put("status", status.label());
+            for (int i = 0; i < e.args().size(); i++) {
+                String arg = e.args().get(i);
+                if (!arg.startsWith("--")) continue;
+                String value = i + 1 < e.args().size() && !e.args().get(i + 1).startsWith("--") ? e.args().get(i + 1) : "true";
+                if (value.startsWith("@{")) value = Integer.toString(plan.byKey(value.substring(2, value.length() - 1)).index());
+                row.put(arg.substring(2).replace('-', '_'), value);
+            }
+            if (status == ResultStore.Status.DONE) {
+                Path result = plan.result(e);
+                Path file = result.resolve(resultFile(e.command()));
+                if (Files.isRegularFile(file)) flatten(Json.read(file), "", row, 1);
+                Path entry = result.resolve(ResultStore.ENTRY);
+                if (Files.isRegularFile(entry)) {
+                    JsonObject how = Json.read(entry);
+                    for (String field : List.of("seconds", "host", "engine", "slurm_job")) {
+                        if (how.has(field)) row.put("run_" + field, how.get(field).getAsString());
+                    }
+                }
+            } else if (Files.isRegularFile(plan.failure(e))) {
+                row.put("failure", Json.read(plan.failure(e)).get("message").getAsString());
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static void flatten(JsonObject json, String prefix, Map<String, String> row, int depth) {
+        for (Map.Entry<String, JsonElement> field : json.entrySet()) {
+            String name = prefix + field.getKey();
+            JsonElement value = field.getValue();
+            if (value.isJsonPrimitive()) {
+                JsonPrimitive p = value.getAsJsonPrimitive();
+                row.putIfAbsent(name, p.getAsString());
+            } else if (value.isJsonObject() && depth > 0) {
+                flatten(value.getAsJsonObject(), name + "_", row, depth - 1);
+            }
+        }
+    }
+
+    /** The rows as CSV text (every column of every row, in first-seen order; blanks where a row has no value). */
+    public static String csv(List<Map<String, String>> rows) {
+        Set<String> columns = new LinkedHashSet<>();
+        rows.forEach(r -> columns.addAll(r.keySet()));
+        StringBuilder csv = new StringBuilder(String.join(",", columns.stream().map(SweepResults::cell).toList())).append('\n');
+        for (Map<String, String> row : rows) {
+            csv.append(String.join(",", columns.stream().map(c -> cell(row.getOrDefault(c, ""))).toList())).append('\n');
+        }
+        return csv.toString();
+    }
+
+    private static String cell(String value) {
+        if (value.contains(",") || value.contains("\"") || value.contains("\n")) return "\"" + value.replace("\"", "\"\"") + "\"";
+        return value;
+    }
+
+    /** Writes the CSV atomically; returns it. */
+    public static String write(ResultStore store, Path file) {
+        String csv = csv(rows(store));
+        AtomicFiles.writeString(file, csv);
+        return csv;
+    }
+
+    /** The collected results as a Tablesaw table (for notebooks). */
+    public static Table table(ResultStore store) {
+        String csv = csv(rows(store));
+        return Table.read().usingOptions(CsvReadOptions.builder(new StringReader(csv)).tableName(store.plan().dir().getFileName().toString()));
+    }
+}
