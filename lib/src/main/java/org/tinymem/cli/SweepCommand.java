@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Hyper-parameter sweeps: in this process (grid) or as a plan run by local workers or Slurm job arrays.",
-        subcommands = {SweepGridCommand.class, SweepPlanCommand.class, SweepRunCommand.class, SweepSubmitCommand.class,
+        subcommands = {SweepGridCommand.class, SweepPlanCommand.class, SweepRunCommand.class, SweepServeCommand.class, SweepSubmitCommand.class,
                 SweepStatusCommand.class, SweepCollectCommand.class, SweepCancelCommand.class})
 final class SweepCommand implements Callable<Integer> {
     @CommandLine.Spec

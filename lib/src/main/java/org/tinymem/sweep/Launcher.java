@@ -34,15 +34,31 @@ public record Launcher(String java, String classPath, int threads) {
 
     /** The command that runs entry {@code index} of the plan in {@code planDir} ({@code index} may be a shell variable). */
     public List<String> command(Path planDir, String index) {
+        return tinymem("sweep", "run", planDir.toString(), "--index", index);
+    }
+
+    /**
+     * The command of a persistent local worker: {@code sweep serve PLAN} reads entry indices from its
+     * standard input and runs them one after another in one JVM (see {@link LocalEngine}).
+     */
+    public List<String> serveCommand(Path planDir) {
+        return tinymem("sweep", "serve", planDir.toString());
+    }
+
+    /** {@code java ... org.tinymem.cli.TinyMemCli ARGS}. */
+    public List<String> tinymem(String... args) {
         List<String> command = new ArrayList<>();
         command.add(java);
+        // The JVM's own threads (garbage collector, JIT compiler) sized for the run's share of the
+        // machine, so that N workers of T threads use N x T cores, not N x all of them.
+        command.add("-XX:ActiveProcessorCount=" + threads);
         command.add("-Dai.djl.offline=true");
         command.add("-Dai.djl.pytorch.num_threads=" + threads);
         command.add("-Dai.djl.pytorch.num_interop_threads=1");
         command.add("-cp");
         command.add(classPath);
         command.add("org.tinymem.cli.TinyMemCli");
-        command.addAll(List.of("sweep", "run", planDir.toString(), "--index", index));
+        command.addAll(List.of(args));
         return command;
     }
 

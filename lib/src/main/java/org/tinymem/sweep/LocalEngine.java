@@ -1,9 +1,14 @@
 package org.tinymem.sweep;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,14 +17,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The default engine: runs a plan now, on this machine, with {@code workers} worker threads, each of
- * which runs one entry at a time in its own JVM ({@link Launcher}; output appended to
- * {@code logs/INDEX.log}). Stages run in order. With {@code TINYMEM_THREADS} threads per run, keep
- * workers × threads ≤ cores. Progress is printed as each run ends. If this process is stopped, its
- * runs are stopped too (their locks are released by the kernel; a re-run resumes); if it is killed
- * outright, runs already started finish on their own and a re-run skips them.
+ * The default engine: runs a plan now, on this machine, with {@code workers} worker processes
+ * ({@code sweep serve}, see {@link Launcher#serveCommand}); each runs one entry at a time and keeps
+ * its JVM and PyTorch engine between entries, so a small run costs its own work rather than a JVM
+ * start. Stages run in order; each entry's output goes to {@code logs/INDEX.log}, the workers' own to
+ * {@code logs/worker-N.log}. With {@code threads} PyTorch threads per worker, keep workers × threads
+ * ≤ cores. A worker that dies (killed, out of memory) fails its entry and is replaced. If this
+ * process is stopped, its workers are stopped too (the kernel releases their locks; a re-run
+ * resumes); if it is killed outright, each worker finishes its current entry and exits.
  */
 public final class LocalEngine implements Engine {
+    /** The first word of a worker's answer line. */
+    public static final String RESULT = "@@sweep-result";
+
     private final int workers;
     private final Launcher launcher;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
@@ -39,32 +49,36 @@ public final class LocalEngine implements Engine {
     public void submit(ResultStore store, List<PlanEntry> entries, PrintStream out) throws Exception {
         Thread stopper = new Thread(() -> running.forEach(Process::destroy));
         Runtime.getRuntime().addShutdownHook(stopper);
+        AtomicInteger finished = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        long t0 = System.nanoTime();
         try {
-            AtomicInteger finished = new AtomicInteger();
-            AtomicInteger failed = new AtomicInteger();
-            long t0 = System.nanoTime();
             for (int stage : store.plan().stages()) {
                 ConcurrentLinkedQueue<PlanEntry> queue = new ConcurrentLinkedQueue<>(
                         entries.stream().filter(e -> e.stage() == stage).toList());
                 if (queue.isEmpty()) continue;
-                out.printf("stage %d: %d runs on %d worker%s × %d thread%s%n", stage, queue.size(), workers, workers == 1 ? "" : "s",
+                int n = Math.min(workers, queue.size());
+                out.printf("stage %d: %d runs on %d worker%s × %d thread%s%n", stage, queue.size(), n, n == 1 ? "" : "s",
                         launcher.threads(), launcher.threads() == 1 ? "" : "s");
                 List<Thread> threads = new ArrayList<>();
-                for (int w = 0; w < workers; w++) {
-                    Thread worker = new Thread(() -> {
-                        PlanEntry e;
-                        while ((e = queue.poll()) != null) {
-                            ResultStore.Status status = runOne(store, e);
-                            if (status == ResultStore.Status.FAILED) failed.incrementAndGet();
-                            int n = finished.incrementAndGet();
-                            synchronized (out) {
-                                out.printf("[%d/%d] %-7s #%d %s (%.0f s elapsed, %d failed)%n", n, entries.size(), status.label(), e.index(),
-                                        e.label(), (System.nanoTime() - t0) / 1e9, failed.get());
+                for (int w = 0; w < n; w++) {
+                    int slot = w;
+                    Thread thread = new Thread(() -> {
+                        try (Worker worker = new Worker(store.plan(), slot)) {
+                            PlanEntry e;
+                            while ((e = queue.poll()) != null) {
+                                ResultStore.Status status = runOne(store, worker, e);
+                                if (status == ResultStore.Status.FAILED) failed.incrementAndGet();
+                                int done = finished.incrementAndGet();
+                                synchronized (out) {
+                                    out.printf("[%d/%d] %-7s #%d %s (%.0f s elapsed, %d failed)%n", done, entries.size(), status.label(),
+                                            e.index(), e.label(), (System.nanoTime() - t0) / 1e9, failed.get());
+                                }
                             }
                         }
                     }, "sweep-worker-" + w);
-                    worker.start();
-                    threads.add(worker);
+                    thread.start();
+                    threads.add(thread);
                 }
                 for (Thread t : threads) t.join();
             }
@@ -77,7 +91,7 @@ public final class LocalEngine implements Engine {
         }
     }
 
-    private ResultStore.Status runOne(ResultStore store, PlanEntry e) {
+    private ResultStore.Status runOne(ResultStore store, Worker worker, PlanEntry e) {
         SweepPlan plan = store.plan();
         for (String need : e.needs()) {
             PlanEntry needed = plan.byKey(need);
@@ -87,34 +101,91 @@ public final class LocalEngine implements Engine {
             }
         }
         try {
-            Path log = plan.log(e);
-            Files.createDirectories(log.getParent());
-            Files.deleteIfExists(plan.failure(e)); // the attempt's own failure, if any, replaces the last one
-            Files.writeString(log, "== " + Instant.now() + " local engine: " + e.label() + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            ProcessBuilder builder = new ProcessBuilder(launcher.command(plan.dir(), Integer.toString(e.index())));
-            builder.environment().putAll(launcher.environment());
-            builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            Process process = builder.start();
-            running.add(process);
-            int code;
-            try {
-                code = process.waitFor();
-            } finally {
-                running.remove(process);
-            }
+            Files.deleteIfExists(plan.failure(e)); // this attempt's own failure, if any, replaces the last one
+            String answer = worker.run(e);
             ResultStore.Status status = store.status(e);
             if (status == ResultStore.Status.DONE || status == ResultStore.Status.RUNNING) return status;
             if (!Files.isRegularFile(plan.failure(e))) {
-                store.recordFailure(e, code, code > 128 ? "killed by signal " + (code - 128) : "exit code " + code + " (see " + log + ")", name());
+                store.recordFailure(e, 1, answer == null ? "the worker died (" + worker.exit() + "; see " + plan.log(e) + ")"
+                        : "failed: " + answer, name());
             }
             return ResultStore.Status.FAILED;
-        } catch (java.io.IOException ex) {
-            store.recordFailure(e, 1, "could not start: " + ex.getMessage(), name());
+        } catch (IOException ex) {
+            store.recordFailure(e, 1, "could not run: " + ex.getMessage(), name());
             return ResultStore.Status.FAILED;
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return ResultStore.Status.INTERRUPTED;
+        }
+    }
+
+    /** One {@code sweep serve} process, started on first use and again after it dies. */
+    private final class Worker implements AutoCloseable {
+        private final SweepPlan plan;
+        private final int slot;
+        private Process process;
+        private BufferedWriter in;
+        private BufferedReader out;
+        private String exit = "";
+
+        Worker(SweepPlan plan, int slot) {
+            this.plan = plan;
+            this.slot = slot;
+        }
+
+        /** Runs an entry; its answer line, or null if the worker died. */
+        String run(PlanEntry e) throws IOException {
+            if (process == null || !process.isAlive()) start();
+            try {
+                in.write(e.index() + "\n");
+                in.flush();
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith(RESULT + " " + e.index() + " ")) return line;
+                }
+            } catch (IOException broken) {
+                // the worker died; handled below
+            }
+            exit = describeExit();
+            process = null;
+            return null;
+        }
+
+        private void start() throws IOException {
+            Path log = plan.dir().resolve("logs").resolve("worker-" + slot + ".log");
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(launcher.serveCommand(plan.dir()));
+            builder.environment().putAll(launcher.environment());
+            builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            process = builder.start();
+            running.add(process);
+            in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        private String describeExit() {
+            try {
+                int code = process.waitFor();
+                running.remove(process);
+                return code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return "interrupted";
+            }
+        }
+
+        String exit() {
+            return exit;
+        }
+
+        @Override
+        public void close() {
+            if (process == null) return;
+            try {
+                in.close(); // end of input: the worker exits after its current entry
+                process.waitFor();
+            } catch (IOException | InterruptedException ex) {
+                process.destroy();
+            } finally {
+                running.remove(process);
+            }
         }
     }
 }

@@ -116,7 +116,7 @@ class SweepPlanTest {
                 "export OMP_NUM_THREADS=2 TINYMEM_THREADS=2")) {
             assertTrue(script.contains(line + "\n"), "missing '" + line + "' in\n" + script);
         }
-        assertTrue(script.contains("exec '/opt/java/bin/java' '-Dai.djl.offline=true' '-Dai.djl.pytorch.num_threads=2'"), script);
+        assertTrue(script.contains("exec '/opt/java/bin/java' '-XX:ActiveProcessorCount=2' '-Dai.djl.offline=true' '-Dai.djl.pytorch.num_threads=2'"), script);
         assertTrue(script.contains("'-cp' '/x/a.jar:/x/b.jar' 'org.tinymem.cli.TinyMemCli' 'sweep' 'run' '" + plan.dir()
                 + "' '--index' \"$SLURM_ARRAY_TASK_ID\"\n"), script);
         assertEquals("0", SlurmEngine.arraySpec(List.of(0)));
