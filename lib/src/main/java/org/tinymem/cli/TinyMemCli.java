@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tinymem", mixinStandardHelpOptions = true, versionProvider = TinyMemCli.Version.class,
         description = "Train TinyMem models, measure memorization, and mitigate it.",
         subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class,
-                UnlearnCommand.class, FinetuneCommand.class, SweepCommand.class})
+                UnlearnCommand.class, FinetuneCommand.class, SweepCommand.class, LandscapeCommand.class})
 public final class TinyMemCli implements Callable<Integer> {
 
     @Override
@@ -27,6 +27,12 @@ public final class TinyMemCli implements Callable<Integer> {
 
     /** Runs the command line and returns the exit code (tests call this). */
     public static int run(String... args) {
+        try {
+            org.tinymem.eval.Energy.current(); // a bad TINYMEM_ENERGY_PRESET / TINYMEM_PUE ... fails now, not after a run
+        } catch (IllegalArgumentException e) {
+            System.err.println("tinymem: error: " + e.getMessage());
+            return 1;
+        }
         CommandLine line = new CommandLine(new TinyMemCli());
         line.setParameterExceptionHandler((ex, arguments) -> {
             System.err.println("tinymem: " + ex.getMessage() + " (see 'tinymem " + commandName(ex) + " --help')");

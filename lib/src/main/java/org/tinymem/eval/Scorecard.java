@@ -48,7 +48,12 @@ public final class Scorecard {
         return 100 * (after - before) / before;
     }
 
+    /** The rows as a table, with each run's energy and carbon (Eq. 4–5) under {@link Energy#current()}. */
     public static Table table(List<Row> rows) {
+        return table(rows, Energy.current());
+    }
+
+    public static Table table(List<Row> rows, Energy energy) {
         return Table.create("scorecard",
                 StringColumn.create("method", rows.stream().map(Row::method)),
                 StringColumn.create("parameters", rows.stream().map(Row::parameters)),
@@ -61,6 +66,8 @@ public final class Scorecard {
                 DoubleColumn.create("A_or_P", rows.stream().mapToDouble(Row::performanceDifference)),
                 LongColumn.create("ablated", rows.stream().mapToLong(Row::ablated).toArray()),
                 StringColumn.create("unit", rows.stream().map(Row::unit)),
-                DoubleColumn.create("seconds", rows.stream().mapToDouble(Row::seconds)));
+                DoubleColumn.create("seconds", rows.stream().mapToDouble(Row::seconds)),
+                DoubleColumn.create("energy_wh", rows.stream().mapToDouble(r -> energy.wattHours(r.seconds()))),
+                DoubleColumn.create("carbon_g", rows.stream().mapToDouble(r -> energy.carbonGrams(energy.wattHours(r.seconds())))));
     }
 }

@@ -110,6 +110,7 @@ public final class FineTuneRun {
         json.addProperty("rows", result.rows());
         json.addProperty("epochs", result.epochs());
         json.addProperty("seconds", result.seconds());
+        org.tinymem.eval.Energy.current().annotate(json, result.seconds());
         json.add("before", Json.of(new java.util.TreeMap<>(result.before())));
         json.add("after", Json.of(new java.util.TreeMap<>(result.after())));
         json.addProperty("performance_measure", utility.metric());

@@ -37,6 +37,11 @@ public final class Provenance {
         json.addProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         json.addProperty("processors", Runtime.getRuntime().availableProcessors());
         json.addProperty("ld_preload", String.valueOf(System.getenv("LD_PRELOAD")));
+        try {
+            json.add("energy_preset", org.tinymem.eval.Energy.current().toJson()); // how energy_wh / carbon_g were computed (Eq. 4-5)
+        } catch (IllegalArgumentException e) {
+            json.addProperty("energy_preset", "invalid: " + e.getMessage());
+        }
         json.addProperty("recorded_at", Instant.now().toString());
         return json;
     }

@@ -106,6 +106,7 @@ public final class TrainRun {
             JsonObject json = Json.of(metrics);
             json.add("percent_memorized_by_group", byGroup(metrics));
             json.addProperty("train_seconds", result.trainSeconds());
+            org.tinymem.eval.Energy.current().annotate(json, result.trainSeconds());
             json.addProperty("epochs", result.epochs());
             json.addProperty("steps", result.steps());
             json.addProperty("probes", data.probes().size());

@@ -111,6 +111,7 @@ public final class UnlearnRuns {
             json.add("neurons", neurons.lastAblation().toJson()); // which units of which block, or why none
         }
         json.addProperty("seconds", result.edit().seconds());
+        org.tinymem.eval.Energy.current().annotate(json, result.edit().seconds());
         json.addProperty("unlearn_rows", baseline.sets().unlearn().size());
         json.addProperty("retain_rows", baseline.sets().retain().size());
         json.add("before", Json.of(result.before()));
