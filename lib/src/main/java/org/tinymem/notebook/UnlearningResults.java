@@ -46,19 +46,24 @@ public final class UnlearningResults {
                 scores.doubleColumn("A_or_P").setName(differenceName(runs) + " (%)"),
                 scores.longColumn("ablated"),
                 scores.doubleColumn("seconds"),
+                scores.doubleColumn("energy_wh"),
+                scores.doubleColumn("carbon_g"),
                 BooleanColumn.create("reused", runs.stream().map(UnlearnRuns.Run::reused).toList()));
         return table;
     }
 
     /**
      * Table 1-style: per model, a "Baseline model" row (the measures before unlearning), then one row
-     * per run with its % memorized and accuracy after unlearning and the method's seconds.
+     * per run with its % memorized and accuracy after unlearning, the method's seconds and their
+     * energy and carbon (Eq. 4–5, {@link org.tinymem.eval.Energy#current()}: the preset is in every
+     * result's provenance).
      */
     public static Table table1(String title, List<UnlearnRuns.Run> runs) {
         Table table = Table.create(title, StringColumn.create("model"), StringColumn.create("method"),
                 StringColumn.create("setting"), DoubleColumn.create("ratio"), DoubleColumn.create("% Mem ↓"),
                 DoubleColumn.create(utility(runs).map(u -> u == Utility.ACCURACY ? "Acc (%) ↑" : "Perp ↓")
-                        .orElse("Acc (%) ↑ / Perp ↓")), DoubleColumn.create("Time (s) ↓"));
+                        .orElse("Acc (%) ↑ / Perp ↓")), DoubleColumn.create("Time (s) ↓"), DoubleColumn.create("Energy (Wh) ↓"),
+                DoubleColumn.create("Carbon (g) ↓"));
         java.util.Set<String> baselines = new java.util.HashSet<>();
         for (UnlearnRuns.Run run : runs) {
             Scorecard.Row row = run.row();
@@ -97,6 +102,10 @@ public final class UnlearningResults {
         table.doubleColumn(4).append(memorized);
         table.doubleColumn(5).append(accuracy);
         table.doubleColumn(6).append(seconds);
+        org.tinymem.eval.Energy energy = org.tinymem.eval.Energy.current();
+        double wh = Double.isNaN(seconds) ? Double.NaN : energy.wattHours(seconds);
+        table.doubleColumn(7).append(wh);
+        table.doubleColumn(8).append(Double.isNaN(wh) ? Double.NaN : energy.carbonGrams(wh));
     }
 
     /**

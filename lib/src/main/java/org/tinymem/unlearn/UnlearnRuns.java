@@ -74,6 +74,21 @@ public final class UnlearnRuns {
         this.modelFingerprint = fingerprint(model);
     }
 
+    /** The trained model (never modified). */
+    public CausalLm model() {
+        return model;
+    }
+
+    /** Its data. */
+    public TinyMemData data() {
+        return data;
+    }
+
+    /** Its name in tables. */
+    public String name() {
+        return modelName;
+    }
+
     /**
      * {@code method} on a copy of the model with {@code retainRows} clean retain rows (≤ 0: as many as
      * memorized rows, see {@link UnlearnSets#of}), or its saved record if one matches.

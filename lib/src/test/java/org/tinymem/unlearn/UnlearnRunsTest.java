@@ -52,6 +52,12 @@ class UnlearnRunsTest {
         assertEquals(List.of("Baseline model", "durable", "durable-agg"), table1.stringColumn("method").asList());
         assertEquals(first.row().memorizedBefore(), table1.doubleColumn("% Mem ↓").get(0), 1e-12);
         assertEquals(aggregated.row().memorizedAfter(), table1.doubleColumn("% Mem ↓").get(2), 1e-12);
+        // every run row has its energy and carbon (Eq. 4-5) from its seconds; the baseline row has none
+        org.tinymem.eval.Energy energy = org.tinymem.eval.Energy.current();
+        assertEquals(energy.wattHours(aggregated.row().seconds()), table1.doubleColumn("Energy (Wh) ↓").get(2), 1e-12);
+        assertEquals(energy.carbonGrams(energy.wattHours(aggregated.row().seconds())), table1.doubleColumn("Carbon (g) ↓").get(2), 1e-12);
+        assertTrue(Double.isNaN(table1.doubleColumn("Energy (Wh) ↓").get(0)));
+        assertTrue(table.doubleColumn("energy_wh").get(0) > 0);
         assertEquals(2, UnlearningResults.scatter("M vs A", List.of(first, aggregated)).getTraces().length);
     }
 }
