@@ -23,20 +23,23 @@ final class SweepRunCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, description = "the entry's index (Slurm: $SLURM_ARRAY_TASK_ID)")
     int index;
 
+    /** Runs an entry's command in this JVM with {@code --out} set to the store's work folder. */
+    static final ResultStore.Runner IN_PROCESS = (command, args, out) -> {
+        List<String> line = new ArrayList<>();
+        line.add(command);
+        line.addAll(args);
+        line.add("--out");
+        line.add(out.toString());
+        return TinyMemCli.run(line.toArray(String[]::new));
+    };
+
     @Override
     public Integer call() {
         SweepPlan sweep = SweepPlan.read(plan);
         PlanEntry entry = sweep.entry(index);
         String engine = System.getenv("SLURM_JOB_ID") != null ? "slurm" : "local";
         System.out.println("sweep entry " + index + " [" + entry.key() + "]: " + entry.label());
-        ResultStore.Outcome outcome = new ResultStore(sweep).run(entry, (command, args, out) -> {
-            List<String> line = new ArrayList<>();
-            line.add(command);
-            line.addAll(args);
-            line.add("--out");
-            line.add(out.toString());
-            return TinyMemCli.run(line.toArray(String[]::new));
-        }, engine);
+        ResultStore.Outcome outcome = new ResultStore(sweep).run(entry, IN_PROCESS, engine);
         System.out.printf("sweep entry %d: %s (%s, %.1f s)%n", index, outcome.status().label(), outcome.message(), outcome.seconds());
         return switch (outcome.status()) {
             case DONE, RUNNING -> 0;

@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.tinymem.sweep.LocalEngine;
 import org.tinymem.sweep.PlanEntry;
@@ -48,14 +46,7 @@ final class SweepServeCommand implements Callable<Integer> {
                 System.setOut(out);
                 System.setErr(out);
                 out.println("== " + Instant.now() + " local worker " + ProcessHandle.current().pid() + ": " + entry.label());
-                outcome = store.run(entry, (command, args, dir) -> {
-                    List<String> cli = new ArrayList<>();
-                    cli.add(command);
-                    cli.addAll(args);
-                    cli.add("--out");
-                    cli.add(dir.toString());
-                    return TinyMemCli.run(cli.toArray(String[]::new));
-                }, "local");
+                outcome = store.run(entry, SweepRunCommand.IN_PROCESS, "local");
                 out.printf("sweep entry %d: %s (%s, %.1f s)%n", entry.index(), outcome.status().label(), outcome.message(), outcome.seconds());
             } finally {
                 System.setOut(protocol);
