@@ -10,9 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tinymem sweep collect PLAN}: every entry's options and results in one CSV. */
-@Command(name = "collect", mixinStandardHelpOptions = true, description = "Gather a sweep plan's results into one CSV (one row per entry).")
+@Command(name = "collect", mixinStandardHelpOptions = true, description = "Gather a sweep plan's results into one CSV (one row per entry) and each method's selected run into selected.csv.")
 final class SweepCollectCommand implements Callable<Integer> {
     static final String CSV = "results.csv";
+    static final String BEST = "selected.csv";
 
     @Parameters(index = "0", description = "the plan's directory (or its plan.jsonl)")
     Path plan;
@@ -28,6 +29,16 @@ final class SweepCollectCommand implements Callable<Integer> {
         SweepResults.write(store, file);
         long done = sweep.entries().stream().filter(e -> store.status(e) == ResultStore.Status.DONE).count();
         System.out.printf("wrote %s: %d rows, %d with results%n", file, sweep.entries().size(), done);
+        var selected = SweepResults.selected(store);
+        if (!selected.isEmpty()) {
+            Path best = file.resolveSibling(BEST);
+            org.tinymem.util.AtomicFiles.writeString(best, SweepResults.csv(selected));
+            System.out.printf("wrote %s: each method's selected run per model (App. A.3.5)%n", best);
+            for (var row : selected) {
+                System.out.printf("  model %s  %-16s #%s  score %s  of %s runs%n", row.get("model"), row.get("method"), row.get("index"),
+                        String.format("%.2f", Double.parseDouble(row.get("score"))), row.get("candidates"));
+            }
+        }
         return 0;
     }
 }

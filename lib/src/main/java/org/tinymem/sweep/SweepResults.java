@@ -12,6 +12,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.OptionalInt;
+import org.tinymem.eval.Scorecard;
+import org.tinymem.experiment.Selection;
+import org.tinymem.experiment.TrainRun;
+import org.tinymem.unlearn.UnlearnRuns;
 import org.tinymem.util.AtomicFiles;
 import org.tinymem.util.Json;
 import tech.tablesaw.api.Table;
@@ -109,6 +114,48 @@ public final class SweepResults {
         String csv = csv(rows(store));
         AtomicFiles.writeString(file, csv);
         return csv;
+    }
+
+    /**
+     * Each unlearning method's selected run on each model (App. A.3.5): among a plan's finished
+     * {@code unlearn} entries with the same {@code --model} and {@code --method}, the one
+     * {@link Selection#bestIndex} picks under the model kind's criterion (math: M + |A|; language:
+     * M + |P| + t), with runs slower than the same model's {@code finetune --recipe extra} entry
+     * excluded when the plan has one (the paper's time limit). One row per (model, method): the
+     * selected entry's row as in {@link #rows}, plus {@code score}, {@code candidates} and
+     * {@code time_limit_s}.
+     */
+    public static List<Map<String, String>> selected(ResultStore store) {
+        SweepPlan plan = store.plan();
+        List<Map<String, String>> all = rows(store);
+        Map<String, List<PlanEntry>> groups = new LinkedHashMap<>();
+        Map<String, Double> extraSeconds = new LinkedHashMap<>();
+        for (PlanEntry e : plan.entries()) {
+            if (store.status(e) != ResultStore.Status.DONE) continue;
+            if (e.command().equals("unlearn")) {
+                groups.computeIfAbsent(e.option("--model") + " | " + e.option("--method"), k -> new ArrayList<>()).add(e);
+            } else if (e.command().equals("finetune") && "extra".equals(e.option("--recipe"))) {
+                extraSeconds.put(e.option("--model"), Json.read(plan.result(e).resolve(resultFile("finetune"))).get("seconds").getAsDouble());
+            }
+        }
+        List<Map<String, String>> selected = new ArrayList<>();
+        for (List<PlanEntry> group : groups.values()) {
+            PlanEntry first = group.get(0);
+            Path modelDir = Path.of(plan.resolvedArgs(first).get(first.args().indexOf("--model") + 1));
+            Selection.Criterion criterion = TrainRun.specOf(modelDir).kind().criterion();
+            Double limit = extraSeconds.get(first.option("--model"));
+            if (limit != null) criterion = criterion.withExtraFineTuneSeconds(limit);
+            List<Scorecard.Row> rows = group.stream()
+                    .map(e -> UnlearnRuns.row(Json.read(plan.result(e).resolve(resultFile("unlearn"))))).toList();
+            OptionalInt best = Selection.bestIndex(rows, criterion);
+            if (best.isEmpty()) continue;
+            Map<String, String> row = new LinkedHashMap<>(all.get(group.get(best.getAsInt()).index()));
+            row.put("score", Double.toString(Selection.score(rows.get(best.getAsInt()), criterion.kind())));
+            row.put("candidates", Integer.toString(group.size()));
+            row.put("time_limit_s", limit == null ? "" : Double.toString(limit));
+            selected.add(row);
+        }
+        return selected;
     }
 
     /** The collected results as a Tablesaw table (for notebooks). */

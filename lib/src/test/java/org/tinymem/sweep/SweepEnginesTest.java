@@ -134,6 +134,16 @@ class SweepEnginesTest {
         before.forEach((key, time) -> assertEquals(time, after.get(key), "a run finished before the kill was not run again"));
 
         localRows = SweepResults.rows(store);
+        // each model's selected Durable run (App. A.3.5): the lowest M + |A| of its three ratios
+        List<Map<String, String>> selected = SweepResults.selected(store);
+        assertEquals(2, selected.size(), "one selected run per model");
+        for (Map<String, String> best : selected) {
+            double bestScore = localRows.stream().filter(r -> r.get("command").equals("unlearn") && r.get("model").equals(best.get("model")))
+                    .mapToDouble(r -> Double.parseDouble(r.get("memorization_difference"))
+                            + Math.abs(Double.parseDouble(r.get("accuracy_difference")))).min().orElseThrow();
+            assertEquals(bestScore, Double.parseDouble(best.get("score")), 1e-9);
+            assertEquals("3", best.get("candidates"));
+        }
         for (Map<String, String> row : localRows) {
             if (!row.get("command").equals("unlearn")) continue;
             assertEquals(100.0, Double.parseDouble(row.get("before_percent_memorized")), 1e-9, "the tiny memorizer memorizes every probe");
