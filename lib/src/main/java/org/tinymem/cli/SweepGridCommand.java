@@ -5,8 +5,6 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tinymem.data.TinyMemData;
@@ -19,11 +17,9 @@ import org.tinymem.experiment.ModelKind;
 import org.tinymem.experiment.TrainRun;
 import org.tinymem.model.Gpt;
 import org.tinymem.model.ModelFiles;
-import org.tinymem.unlearn.UnlearnMethods;
-import org.tinymem.unlearn.ForgetLoss;
-import org.tinymem.unlearn.UnlearnTokens;
 import org.tinymem.unlearn.Unlearning;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,35 +39,11 @@ final class SweepGridCommand implements Callable<Integer> {
             + " zero, act, slim, hc or ig")
     String method;
 
-    @Option(names = "--ratios", split = ",", description = "ratios, comma-separated (default: the method's)")
-    List<Double> ratios = new ArrayList<>();
-
-    @Option(names = "--epochs", split = ",", description = "epochs, comma-separated (subnet, balanced-subnet)")
-    List<Integer> epochs = new ArrayList<>();
-
-    @Option(names = "--loss-weights", split = ",", description = "loss weights w, comma-separated (balanced-subnet)")
-    List<Double> lossWeights = new ArrayList<>();
+    @Mixin
+    GridOptions axes = new GridOptions();
 
     @Option(names = "--paper-grid", description = "use the method's own App. A.3.5 grid for the axes not given")
     boolean paperGrid;
-
-    @Option(names = "--lr", description = "mask-score learning rate for every run (subnet, balanced-subnet)")
-    Double learningRate;
-
-    @Option(names = "--batch-size", description = "rows per mask-learning batch (subnet, balanced-subnet)")
-    Integer batchSize;
-
-    @Option(names = "--tokens", description = "forget-term tokens: sequence (paper), continuation or artifact")
-    String tokens;
-
-    @Option(names = "--forget", description = "forget quantity: ascent (paper) or unlikelihood")
-    String forget;
-
-    @Option(names = "--lambda", description = "sparsity weight for every run (slim, hc)")
-    Double lambda;
-
-    @Option(names = "--ig-steps", description = "integration steps for every run (ig)")
-    Integer igSteps;
 
     @Option(names = "--retain-rows", defaultValue = "0",
             description = "clean rows in the retain set; 0 = as many as memorized rows (default: ${DEFAULT-VALUE})")
@@ -90,10 +62,7 @@ final class SweepGridCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         UnlearnCommand.requireFresh(out);
-        UnlearnMethods.Options base = new UnlearnMethods.Options(null, null, null, learningRate, seed, batchSize,
-                tokens == null ? null : UnlearnTokens.parse(tokens), forget == null ? null : ForgetLoss.parse(forget), lambda, igSteps);
-        Sweep.Grid grid = new Sweep.Grid(ratios, epochs, lossWeights, base);
-        if (paperGrid) grid = Sweep.paperGrid(method, grid);
+        Sweep.Grid grid = axes.grid(method, seed, paperGrid);
         Sweep.methods(method, grid); // refuse bad values before loading anything
         ModelKind kind = TrainRun.specOf(model).kind();
         Selection.Criterion criterion = extraSeconds == null ? kind.criterion()

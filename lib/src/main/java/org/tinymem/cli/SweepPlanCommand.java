@@ -10,10 +10,9 @@ import org.tinymem.sweep.Plans;
 import org.tinymem.sweep.SweepPlan;
 import org.tinymem.train.FineTune;
 import org.tinymem.train.RegularizerSpec;
-import org.tinymem.unlearn.ForgetLoss;
 import org.tinymem.unlearn.UnlearnMethods;
-import org.tinymem.unlearn.UnlearnTokens;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -64,32 +63,8 @@ final class SweepPlanCommand implements Callable<Integer> {
     @Option(names = "--paper-grid", description = "each method over its own App. A.3.5 grid (axes given below win)")
     Boolean paperGrid;
 
-    @Option(names = "--ratios", split = ",", description = "ratios (one method only)")
-    List<Double> ratios = new ArrayList<>();
-
-    @Option(names = "--epochs", split = ",", description = "epochs (one method only)")
-    List<Integer> epochs = new ArrayList<>();
-
-    @Option(names = "--loss-weights", split = ",", description = "loss weights w (balanced-subnet only)")
-    List<Double> lossWeights = new ArrayList<>();
-
-    @Option(names = "--lr", description = "learning rate (one method only)")
-    Double learningRate;
-
-    @Option(names = "--batch-size", description = "batch size (one method only)")
-    Integer batchSize;
-
-    @Option(names = "--tokens", description = "forget-term tokens (one method only)")
-    String tokens;
-
-    @Option(names = "--forget", description = "forget quantity (one method only)")
-    String forget;
-
-    @Option(names = "--lambda", description = "sparsity weight (slim, hc; one method only)")
-    Double lambda;
-
-    @Option(names = "--ig-steps", description = "integration steps (ig only)")
-    Integer igSteps;
+    @Mixin
+    GridOptions axes = new GridOptions();
 
     @Option(names = "--retain-rows", defaultValue = "0", description = "clean rows in each unlearning run's retain set"
             + " (0 = as many as memorized; default: ${DEFAULT-VALUE})")
@@ -101,9 +76,7 @@ final class SweepPlanCommand implements Callable<Integer> {
         if (data.isEmpty() && models.isEmpty()) {
             throw new IllegalArgumentException("a plan needs models: --data ... (trained in the plan), --model RUN, or --preset");
         }
-        boolean perMethodOptions = !ratios.isEmpty() || !epochs.isEmpty() || !lossWeights.isEmpty() || learningRate != null
-                || batchSize != null || tokens != null || forget != null || lambda != null || igSteps != null;
-        if (perMethodOptions && methods.size() != 1) {
+        if (axes.any() && methods.size() != 1) {
             throw new IllegalArgumentException("--ratios, --epochs, --loss-weights, --lr, --batch-size, --tokens, --forget, --lambda"
                     + " and --ig-steps need exactly one --methods value (use --paper-grid for several)");
         }
@@ -130,11 +103,7 @@ final class SweepPlanCommand implements Callable<Integer> {
                 for (String recipe : recipes) drafts.add(Plans.fineTune(target[0], FineTune.Recipe.parse(recipe).cliName()));
             }
             for (String method : methods) {
-                UnlearnMethods.Options base = new UnlearnMethods.Options(null, null, null, learningRate, Long.parseLong(target[1]),
-                        batchSize, tokens == null ? null : UnlearnTokens.parse(tokens), forget == null ? null : ForgetLoss.parse(forget),
-                        lambda, igSteps);
-                Sweep.Grid grid = new Sweep.Grid(ratios, epochs, lossWeights, base);
-                if (Boolean.TRUE.equals(paperGrid)) grid = Sweep.paperGrid(method, grid);
+                Sweep.Grid grid = axes.grid(method, Long.parseLong(target[1]), Boolean.TRUE.equals(paperGrid));
                 drafts.addAll(Plans.unlearning(target[0], method, grid, retainRows));
             }
         }
