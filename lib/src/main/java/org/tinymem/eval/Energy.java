@@ -96,9 +96,23 @@ public record Energy(String name, double cpuUsageFactor, double cpuTdp, int gpus
                         + " (TINYMEM_PUE), CI " + ci + " g/kWh (TINYMEM_CARBON_INTENSITY)");
     }
 
-    /** The preset named by {@code TINYMEM_ENERGY_PRESET} (polaris, perlmutter or this-machine, the default). */
+    /** The environment variables that choose and shape the preset (a run started elsewhere needs them). */
+    public static final List<String> VARIABLES = List.of("TINYMEM_ENERGY_PRESET", "TINYMEM_CPU_TDP_PER_CORE", "TINYMEM_PUE",
+            "TINYMEM_CARBON_INTENSITY");
+
+    private static volatile Energy current;
+
+    /**
+     * The preset named by {@code TINYMEM_ENERGY_PRESET} (polaris, perlmutter or this-machine, the default).
+     * A JVM's environment does not change, so it is built once (not once per result or table row).
+     */
     public static Energy current() {
-        return preset(System.getenv().getOrDefault("TINYMEM_ENERGY_PRESET", "this-machine"), System.getenv());
+        Energy known = current;
+        if (known == null) {
+            known = preset(System.getenv().getOrDefault("TINYMEM_ENERGY_PRESET", "this-machine"), System.getenv());
+            current = known;
+        }
+        return known;
     }
 
     public static Energy preset(String name, Map<String, String> env) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The command line that runs one plan entry in a fresh JVM:
@@ -18,9 +19,10 @@ import java.util.TreeMap;
  * @param threads PyTorch intra-op threads per run (also {@code OMP_NUM_THREADS})
  */
 public record Launcher(String java, String classPath, int threads) {
-    /** Environment variables a run inherits when set here (allocator, DJL cache, code version). */
-    public static final List<String> ENVIRONMENT = List.of("LD_PRELOAD", "MALLOC_CONF", "DJL_CACHE_DIR", "TINYMEM_GIT_COMMIT",
-            "TINYMEM_HOME", "TINYMEM_RUNS", "TINYMEM_BROWN_DIR");
+    /** Environment variables a run inherits when set here (allocator, DJL cache, code version, where runs live, energy preset). */
+    public static final List<String> ENVIRONMENT = Stream.concat(
+            Stream.of("LD_PRELOAD", "MALLOC_CONF", "DJL_CACHE_DIR", "TINYMEM_GIT_COMMIT", "TINYMEM_HOME", "TINYMEM_RUNS"),
+            org.tinymem.eval.Energy.VARIABLES.stream()).toList();
 
     public Launcher {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
