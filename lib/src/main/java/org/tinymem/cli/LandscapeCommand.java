@@ -69,21 +69,19 @@ final class LandscapeCommand implements Callable<Integer> {
         }
         ModelKind kind = TrainRun.specOf(model).kind();
         TinyMemData data = TrainRun.dataOf(model);
-        Map<String, LossLandscape.Surface> surfaces = new LinkedHashMap<>();
+        List<Drawn> surfaces = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(); Gpt original = ModelFiles.load(model, manager)) {
             // the rows the original memorizes (none is fine: then only the clean surface) and a seeded clean sample
             List<int[]> memorized = org.tinymem.eval.Memorization.memorizedProbes(original, data.probes()).stream().limit(rows)
                     .map(UnlearnSets::fullSequence).toList();
-            List<int[]> clean = new ArrayList<>(data.cleanTrainTokens());
-            java.util.Collections.shuffle(clean, new java.util.Random(seed));
-            clean = clean.subList(0, Math.min(rows, clean.size()));
+            List<int[]> clean = UnlearnSets.cleanSample(data, rows, seed);
             System.out.printf("landscape of %s (%s): %d clean rows, %d memorized rows, %d x %d grid over [-%s, %s]^2%n", model, kind.name(),
                     clean.size(), memorized.size(), grid, grid, range, range);
             LossLandscape.Directions directions = LossLandscape.directions(original, seed);
-            addSurfaces(surfaces, "original", original, directions, clean, memorized);
+            addSurfaces(surfaces, "original", model, original, directions, clean, memorized);
             for (int i = 0; i < edited.size(); i++) {
                 try (Gpt edit = ModelFiles.load(edited.get(i), manager)) {
-                    addSurfaces(surfaces, "edited-" + (i + 1), edit, directions, clean, memorized);
+                    addSurfaces(surfaces, "edited-" + (i + 1), edited.get(i), edit, directions, clean, memorized);
                 }
             }
         }
@@ -91,20 +89,18 @@ final class LandscapeCommand implements Callable<Integer> {
         StringBuilder csv = new StringBuilder("model,set,alpha,beta,loss\n");
         JsonObject json = new JsonObject();
         JsonArray list = new JsonArray();
-        for (Map.Entry<String, LossLandscape.Surface> s : surfaces.entrySet()) {
-            String[] parts = s.getKey().split("/");
-            LossLandscape.Surface surface = s.getValue();
+        for (Drawn d : surfaces) {
+            LossLandscape.Surface surface = d.surface();
             for (int j = 0; j < grid; j++) {
                 for (int i = 0; i < grid; i++) {
-                    csv.append(parts[0]).append(',').append(parts[1]).append(',').append(surface.coordinates()[i]).append(',')
+                    csv.append(d.model()).append(',').append(d.set()).append(',').append(surface.coordinates()[i]).append(',')
                             .append(surface.coordinates()[j]).append(',').append(surface.loss()[j][i]).append('\n');
                 }
             }
             JsonObject one = new JsonObject();
-            one.addProperty("model", parts[0]);
-            one.addProperty("set", parts[1]);
-            one.addProperty("path", (parts[0].equals("original") ? model : edited.get(Integer.parseInt(parts[0].substring(7)) - 1))
-                    .toAbsolutePath().toString());
+            one.addProperty("model", d.model());
+            one.addProperty("set", d.set());
+            one.addProperty("path", d.path().toAbsolutePath().toString());
             one.addProperty("loss_at_origin", surface.center());
             one.addProperty("seconds", surface.seconds());
             list.add(one);
@@ -122,8 +118,10 @@ final class LandscapeCommand implements Callable<Integer> {
         Json.write(out.resolve(JSON), json);
         if (Notebook.canExport()) {
             Map<Path, Figure> figures = new LinkedHashMap<>();
-            surfaces.forEach((key, surface) -> figures.put(out.resolve(key.replace('/', '-') + ".png"),
-                    LandscapeFigures.contour(surface, key + " (log10 loss)")));
+            for (Drawn d : surfaces) {
+                figures.put(out.resolve(d.model() + "-" + d.set() + ".png"),
+                        LandscapeFigures.contour(d.surface(), d.model() + "/" + d.set() + " (log10 loss)"));
+            }
             Notebook.exportAll(figures);
             System.out.println("figures: " + figures.size() + " PNGs in " + out);
         } else {
@@ -133,15 +131,17 @@ final class LandscapeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void addSurfaces(Map<String, LossLandscape.Surface> surfaces, String name, Gpt gpt, LossLandscape.Directions directions,
+    /** One surface: which model (its label and folder) on which rows. */
+    private record Drawn(String model, Path path, String set, LossLandscape.Surface surface) {}
+
+    private void addSurfaces(List<Drawn> surfaces, String name, Path path, Gpt gpt, LossLandscape.Directions directions,
                              List<int[]> clean, List<int[]> memorized) {
-        for (Map.Entry<String, List<int[]>> set : Map.of("clean", clean, "memorized", memorized).entrySet().stream()
-                .sorted(Map.Entry.comparingByKey()).toList()) {
+        for (Map.Entry<String, List<int[]>> set : List.of(Map.entry("clean", clean), Map.entry("memorized", memorized))) {
             if (set.getValue().isEmpty()) continue;
             LossLandscape.Surface s = LossLandscape.surface(name + "/" + set.getKey(), gpt, directions, set.getValue(), grid, range,
                     new TerminalProgress(name + " " + set.getKey()));
             System.out.printf("  %s %s: loss at origin %.4f, %.1f s%n", name, set.getKey(), s.center(), s.seconds());
-            surfaces.put(name + "/" + set.getKey(), s);
+            surfaces.add(new Drawn(name, path, set.getKey(), s));
         }
     }
 }

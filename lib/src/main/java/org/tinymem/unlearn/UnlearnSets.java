@@ -67,11 +67,17 @@ public record UnlearnSets(List<int[]> unlearn, List<int[]> retain, List<int[]> r
             throw new IllegalArgumentException("the model memorizes none of its " + data.probes().size()
                     + " probes: there is nothing to unlearn");
         }
+        if (data.cleanTrainTokens().isEmpty()) {
+            throw new IllegalArgumentException("the retain set is empty: the data has no clean training rows");
+        }
+        return ofProbes(memorized, cleanSample(data, retainRows > 0 ? retainRows : memorized.size(), seed));
+    }
+
+    /** A seeded sample of at most {@code rows} clean training rows (the same rows for the same seed). */
+    public static List<int[]> cleanSample(TinyMemData data, int rows, long seed) {
         List<int[]> clean = new ArrayList<>(data.cleanTrainTokens());
-        if (clean.isEmpty()) throw new IllegalArgumentException("the retain set is empty: the data has no clean training rows");
         Collections.shuffle(clean, new Random(seed));
-        int size = retainRows > 0 ? retainRows : memorized.size();
-        return ofProbes(memorized, clean.subList(0, Math.min(size, clean.size())));
+        return clean.subList(0, Math.min(rows, clean.size()));
     }
 
     /**
