@@ -26,10 +26,11 @@ final class SweepCollectCommand implements Callable<Integer> {
         SweepPlan sweep = SweepPlan.read(plan);
         Path file = out != null ? out : sweep.dir().resolve(CSV);
         ResultStore store = new ResultStore(sweep);
-        SweepResults.write(store, file);
-        long done = sweep.entries().stream().filter(e -> store.status(e) == ResultStore.Status.DONE).count();
-        System.out.printf("wrote %s: %d rows, %d with results%n", file, sweep.entries().size(), done);
-        var selected = SweepResults.selected(store);
+        var rows = SweepResults.rows(store);
+        org.tinymem.util.AtomicFiles.writeString(file, SweepResults.csv(rows));
+        long done = rows.stream().filter(r -> r.get("status").equals(ResultStore.Status.DONE.label())).count();
+        System.out.printf("wrote %s: %d rows, %d with results%n", file, rows.size(), done);
+        var selected = SweepResults.selected(store, rows);
         if (!selected.isEmpty()) {
             Path best = file.resolveSibling(BEST);
             org.tinymem.util.AtomicFiles.writeString(best, SweepResults.csv(selected));

@@ -93,14 +93,7 @@ public final class LocalEngine implements Engine {
 
     private ResultStore.Status runOne(ResultStore store, Worker worker, PlanEntry e) {
         SweepPlan plan = store.plan();
-        for (String need : e.needs()) {
-            PlanEntry needed = plan.byKey(need);
-            if (store.status(needed) != ResultStore.Status.DONE) {
-                store.recordFailure(e, 3, "not run: needs entry " + needed.index() + " (" + needed.label() + "), which has no result", name());
-                return ResultStore.Status.FAILED;
-            }
-        }
-        try {
+        try { // an entry whose model has no result fails in the worker (ResultStore.run), without running
             Files.deleteIfExists(plan.failure(e)); // this attempt's own failure, if any, replaces the last one
             String answer = worker.run(e);
             ResultStore.Status status = store.status(e);

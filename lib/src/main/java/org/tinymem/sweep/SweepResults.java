@@ -109,12 +109,6 @@ public final class SweepResults {
         return value;
     }
 
-    /** Writes the CSV atomically; returns it. */
-    public static String write(ResultStore store, Path file) {
-        String csv = csv(rows(store));
-        AtomicFiles.writeString(file, csv);
-        return csv;
-    }
 
     /**
      * Each unlearning method's selected run on each model (App. A.3.5): among a plan's finished
@@ -126,12 +120,16 @@ public final class SweepResults {
      * {@code time_limit_s}.
      */
     public static List<Map<String, String>> selected(ResultStore store) {
+        return selected(store, rows(store));
+    }
+
+    /** As {@link #selected(ResultStore)}, from the plan's {@link #rows} already collected. */
+    public static List<Map<String, String>> selected(ResultStore store, List<Map<String, String>> all) {
         SweepPlan plan = store.plan();
-        List<Map<String, String>> all = rows(store);
         Map<String, List<PlanEntry>> groups = new LinkedHashMap<>();
         Map<String, Double> extraSeconds = new LinkedHashMap<>();
         for (PlanEntry e : plan.entries()) {
-            if (store.status(e) != ResultStore.Status.DONE) continue;
+            if (!ResultStore.Status.DONE.label().equals(all.get(e.index()).get("status"))) continue;
             if (e.command().equals("unlearn")) {
                 groups.computeIfAbsent(e.option("--model") + " | " + e.option("--method"), k -> new ArrayList<>()).add(e);
             } else if (e.command().equals("finetune") && "extra".equals(e.option("--recipe"))) {
