@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.tinymem.experiment.Sweep;
 import org.tinymem.experiment.TrainRun;
 import org.tinymem.sweep.Plans;
@@ -70,9 +71,13 @@ final class SweepPlanCommand implements Callable<Integer> {
             + " (0 = as many as memorized; default: ${DEFAULT-VALUE})")
     int retainRows;
 
+    /** A model the plan mitigates (a run folder or a training's {@code @{KEY}}) and the seed of its runs. */
+    private record Target(String model, long seed) {}
+
     @Override
     public Integer call() {
         applyPreset();
+        expandAll();
         if (data.isEmpty() && models.isEmpty()) {
             throw new IllegalArgumentException("a plan needs models: --data ... (trained in the plan), --model RUN, or --preset");
         }
@@ -82,29 +87,29 @@ final class SweepPlanCommand implements Callable<Integer> {
         }
         for (Path model : models) TrainRun.specOf(model); // a missing or foreign run directory fails now
         List<SweepPlan.Draft> drafts = new ArrayList<>();
-        List<String[]> targets = new ArrayList<>(); // model reference, seed
+        List<Target> targets = new ArrayList<>();
         if (!data.isEmpty()) {
             Plans.Models trained = new Plans.Models(data, orElse(artifacts, List.of("noise")), orElse(layers, List.of(4)),
                     orElse(seeds, List.of(0L)), profile == null ? "quick" : profile);
             for (List<String> args : trained.trainArgs()) {
                 SweepPlan.Draft training = Plans.training(args);
                 drafts.add(training);
-                targets.add(new String[] {"@{" + training.key() + "}", args.get(args.indexOf("--seed") + 1)});
+                targets.add(new Target("@{" + training.key() + "}", Long.parseLong(args.get(args.indexOf("--seed") + 1))));
                 for (String r : regularizers) drafts.addAll(Plans.regularized(args, RegularizerSpec.Kind.parse(r), List.of()));
             }
         }
         for (Path model : models) {
-            for (long seed : orElse(seeds, List.of(0L))) targets.add(new String[] {model.toAbsolutePath().normalize().toString(), Long.toString(seed)});
+            for (long seed : orElse(seeds, List.of(0L))) targets.add(new Target(model.toAbsolutePath().normalize().toString(), seed));
         }
         List<String> seenModels = new ArrayList<>();
-        for (String[] target : targets) {
-            if (!seenModels.contains(target[0])) {
-                seenModels.add(target[0]);
-                for (String recipe : recipes) drafts.add(Plans.fineTune(target[0], FineTune.Recipe.parse(recipe).cliName()));
+        for (Target target : targets) {
+            if (!seenModels.contains(target.model())) {
+                seenModels.add(target.model());
+                for (String recipe : recipes) drafts.add(Plans.fineTune(target.model(), FineTune.Recipe.parse(recipe).cliName()));
             }
             for (String method : methods) {
-                Sweep.Grid grid = axes.grid(method, Long.parseLong(target[1]), Boolean.TRUE.equals(paperGrid));
-                drafts.addAll(Plans.unlearning(target[0], method, grid, retainRows));
+                Sweep.Grid grid = axes.grid(method, target.seed(), Boolean.TRUE.equals(paperGrid));
+                drafts.addAll(Plans.unlearning(target.model(), method, grid, retainRows));
             }
         }
         SweepPlan plan = SweepPlan.of(out, drafts);
@@ -117,13 +122,9 @@ final class SweepPlanCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The preset's values for every option not given. */
     private void applyPreset() {
-        if (preset == null) {
-            if (methods.equals(List.of("all"))) methods = UnlearnMethods.names();
-            if (recipes.equals(List.of("all"))) recipes = List.of("clean", "extra", "both");
-            if (regularizers.equals(List.of("all"))) regularizers = allRegularizers();
-            return;
-        }
+        if (preset == null) return;
         switch (preset) {
             case "table1", "table2" -> {
                 if (data.isEmpty() && models.isEmpty()) data = List.of(preset.equals("table1") ? "math-mult" : "lang");
@@ -142,16 +143,13 @@ final class SweepPlanCommand implements Callable<Integer> {
             }
             default -> throw new IllegalArgumentException("unknown preset '" + preset + "': use table1, table2 or fig6");
         }
-        String given = preset;
-        preset = null;
-        applyPreset();
-        preset = given;
     }
 
-    private static List<String> allRegularizers() {
-        List<String> all = new ArrayList<>();
-        for (RegularizerSpec.Kind k : RegularizerSpec.Kind.values()) all.add(k.cliName());
-        return all;
+    /** {@code all} in --methods, --recipes or --regularizers: every one there is. */
+    private void expandAll() {
+        if (methods.equals(List.of("all"))) methods = UnlearnMethods.names();
+        if (recipes.equals(List.of("all"))) recipes = Stream.of(FineTune.Recipe.values()).map(FineTune.Recipe::cliName).toList();
+        if (regularizers.equals(List.of("all"))) regularizers = Stream.of(RegularizerSpec.Kind.values()).map(RegularizerSpec.Kind::cliName).toList();
     }
 
     private static <T> List<T> orElse(List<T> given, List<T> fallback) {
