@@ -47,6 +47,9 @@ public interface CausalLm extends AutoCloseable {
     /** The MLP parameters of every block (the default tensors that unlearning may edit, SPEC §7). */
     List<String> mlpParameterNames();
 
+    /** Where block {@code layer}'s MLP hidden units live in {@link #parameters()} (for neuron-level methods). */
+    MlpUnitLayout mlpUnits(int layer);
+
     /** Number of transformer blocks. */
     int layers();
 

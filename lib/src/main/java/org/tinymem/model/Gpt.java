@@ -225,6 +225,13 @@ public final class Gpt implements CausalLm {
         return names;
     }
 
+    /** Conv1D layout (in, out): a unit is a column of {@code c_fc.weight} and a row of {@code c_proj.weight}. */
+    @Override
+    public MlpUnitLayout mlpUnits(int layer) {
+        String p = "transformer.h." + layer + ".mlp.";
+        return new MlpUnitLayout(p + "c_fc.weight", 1, p + "c_fc.bias", p + "c_proj.weight", 0);
+    }
+
     @Override
     public int layers() {
         return config.layers();

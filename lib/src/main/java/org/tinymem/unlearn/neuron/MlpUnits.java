@@ -3,14 +3,14 @@ package org.tinymem.unlearn.neuron;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.tinymem.model.CausalLm;
+import org.tinymem.model.MlpUnitLayout;
 import org.tinymem.unlearn.Mask;
 
 /**
- * The MLP hidden units of a model (after the non-linearity, SPEC §7) as the neuron methods see them
- * in the HuggingFace GPT-2 layout of {@link org.tinymem.model.Gpt}: block {@code l}'s unit {@code j}
- * reads column {@code j} of {@code mlp.c_fc.weight} (d × width, Conv1D stores (in, out)) plus entry
- * {@code j} of {@code mlp.c_fc.bias}, and writes row {@code j} of {@code mlp.c_proj.weight} (width × d).
- * A model with other names (GPT-NeoX) needs its own names here; nothing else in the methods changes.
+ * The MLP hidden units of a model (after the non-linearity, SPEC §7) as the neuron methods see them:
+ * block {@code l}'s unit {@code j} reads a slice of the input weight plus entry {@code j} of its bias
+ * and writes a slice of the output weight, where the model's {@link MlpUnitLayout} says which axis
+ * indexes units (GPT-2 Conv1D and GPT-NeoX Linear weights are transposed relative to each other).
  */
 public final class MlpUnits {
     private MlpUnits() {}
@@ -22,52 +22,51 @@ public final class MlpUnits {
 
     /** Units per layer (the width of block 0's MLP; every block has the same). */
     public static int width(CausalLm model) {
-        return Math.toIntExact(parameter(model, fcBias(0)).getShape().get(0));
+        return Math.toIntExact(parameter(model, model.mlpUnits(0).inputBias()).getShape().get(0));
     }
 
     /**
      * Zeroes the input weights and bias of {@code units} in block {@code layer}: the unit's
-     * pre-activation is then 0, so ReLU(0) = 0 at every position and the edit lives in the weights
-     * (it is saved with {@code model.safetensors} and needs no hook at load time).
+     * pre-activation is then 0, so ReLU(0) = 0 at every position (GELU(0) = 0 as well) and the edit
+     * lives in the weights (it is saved with {@code model.safetensors} and needs no hook at load time).
      */
     public static void ablate(CausalLm model, int layer, int[] units) {
         if (units.length == 0) return;
-        NDArray weight = parameter(model, fcWeight(layer));
+        MlpUnitLayout layout = model.mlpUnits(layer);
+        NDArray weight = parameter(model, layout.inputWeight());
         long rows = weight.getShape().get(0);
-        long width = weight.getShape().get(1);
-        long[] weightIndices = new long[Math.toIntExact(rows * units.length)];
+        long cols = weight.getShape().get(1);
+        boolean columns = layout.inputUnitAxis() == 1;
+        long width = columns ? cols : rows;
+        long along = columns ? rows : cols;
+        long[] weightIndices = new long[Math.toIntExact(along * units.length)];
         long[] biasIndices = new long[units.length];
         for (int u = 0; u < units.length; u++) {
             if (units[u] < 0 || units[u] >= width) throw new IllegalArgumentException("unit " + units[u] + " outside 0.." + (width - 1));
             biasIndices[u] = units[u];
-            for (long i = 0; i < rows; i++) weightIndices[Math.toIntExact(u * rows + i)] = i * width + units[u];
+            for (long i = 0; i < along; i++) {
+                weightIndices[Math.toIntExact(u * along + i)] = columns ? i * cols + units[u] : units[u] * cols + i;
+            }
         }
         Mask.zero(weight, weightIndices);
-        Mask.zero(parameter(model, fcBias(layer)), biasIndices);
+        Mask.zero(parameter(model, layout.inputBias()), biasIndices);
     }
 
-    /** ‖row j of c_proj.weight‖₂ for every unit of block {@code layer}: how strongly the unit writes to the residual. */
+    /** ‖output weights of unit j‖₂ for every unit of block {@code layer}: how strongly the unit writes to the residual. */
     public static float[] outputNorms(CausalLm model, int layer) {
+        MlpUnitLayout layout = model.mlpUnits(layer);
         try (NDManager scratch = model.manager().newSubManager()) {
-            NDArray weight = parameter(model, "transformer.h." + layer + ".mlp.c_proj.weight");
-            NDArray norms = weight.stopGradient().square().sum(new int[] {1}).sqrt();
+            NDArray weight = parameter(model, layout.outputWeight());
+            NDArray norms = weight.stopGradient().square().sum(new int[] {1 - layout.outputUnitAxis()}).sqrt();
             norms.attach(scratch);
             return norms.toFloatArray();
         }
     }
 
-    static String fcWeight(int layer) {
-        return "transformer.h." + layer + ".mlp.c_fc.weight";
-    }
-
-    static String fcBias(int layer) {
-        return "transformer.h." + layer + ".mlp.c_fc.bias";
-    }
-
     private static NDArray parameter(CausalLm model, String name) {
         NDArray parameter = model.parameters().get(name);
         if (parameter == null) {
-            throw new IllegalArgumentException("neuron methods need GPT-2 MLP parameters; the model has no '" + name + "'");
+            throw new IllegalArgumentException("the model has no MLP parameter '" + name + "' for neuron methods");
         }
         return parameter;
     }

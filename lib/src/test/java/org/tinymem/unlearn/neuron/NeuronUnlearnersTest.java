@@ -68,8 +68,8 @@ class NeuronUnlearnersTest {
             for (int layer = 0; layer < 2; layer++) {
                 int[] units = ablation.units().get(layer);
                 assertEquals(perLayer, Arrays.stream(units).distinct().count());
-                float[] weight = edit.model().parameters().get(MlpUnits.fcWeight(layer)).toFloatArray();
-                float[] bias = edit.model().parameters().get(MlpUnits.fcBias(layer)).toFloatArray();
+                float[] weight = edit.model().parameters().get(edit.model().mlpUnits(layer).inputWeight()).toFloatArray();
+                float[] bias = edit.model().parameters().get(edit.model().mlpUnits(layer).inputBias()).toFloatArray();
                 for (int unit : units) {
                     assertEquals(0f, bias[unit], 0f); // −0.0 counts as zero
                     for (int i = 0; i < 64; i++) assertEquals(0f, weight[i * 256 + unit], 0f, "c_fc column " + unit);
