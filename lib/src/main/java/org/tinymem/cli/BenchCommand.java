@@ -13,7 +13,6 @@ import org.tinymem.data.TinyMemData;
 import org.tinymem.data.TrainRow;
 import org.tinymem.experiment.RunSpec;
 import org.tinymem.experiment.TrainRun;
-import org.tinymem.model.Gpt;
 import org.tinymem.model.Intervention;
 import org.tinymem.model.NextTokenLoss;
 import org.tinymem.model.TokenBatch;
@@ -105,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
         double[] millis = new double[steps];
         long tokensPerStep = 0;
         try (NDManager manager = NDManager.newBaseManager();
-             Gpt model = Gpt.initialize(plan.model(), 0, manager);
+             org.tinymem.model.CausalLm model = plan.model().initialize(0, manager);
              AdamW optimizer = AdamW.of(model.parameters(), manager, config)) {
             Regularizer reg = variant == null ? Regularizer.NONE : variant.create(model, 0);
             boolean sliced = loss.equals("auto") ? model.vocabSize() >= NextTokenLoss.CHUNKED_VOCAB : loss.equals("sliced");

@@ -15,8 +15,9 @@ import org.tinymem.eval.LossLandscape;
 import org.tinymem.experiment.ModelKind;
 import org.tinymem.experiment.Provenance;
 import org.tinymem.experiment.TrainRun;
-import org.tinymem.model.Gpt;
+import org.tinymem.model.CausalLm;
 import org.tinymem.model.ModelFiles;
+import org.tinymem.model.Models;
 import org.tinymem.notebook.LandscapeFigures;
 import org.tinymem.notebook.Notebook;
 import org.tinymem.unlearn.UnlearnSets;
@@ -70,7 +71,7 @@ final class LandscapeCommand implements Callable<Integer> {
         ModelKind kind = TrainRun.specOf(model).kind();
         TinyMemData data = TrainRun.dataOf(model);
         List<Drawn> surfaces = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager(); Gpt original = ModelFiles.load(model, manager)) {
+        try (NDManager manager = NDManager.newBaseManager(); CausalLm original = Models.load(model, manager)) {
             // the rows the original memorizes (none is fine: then only the clean surface) and a seeded clean sample
             List<int[]> memorized = org.tinymem.eval.Memorization.memorizedProbes(original, data.probes()).stream().limit(rows)
                     .map(UnlearnSets::fullSequence).toList();
@@ -80,7 +81,7 @@ final class LandscapeCommand implements Callable<Integer> {
             LossLandscape.Directions directions = LossLandscape.directions(original, seed);
             addSurfaces(surfaces, "original", model, original, directions, clean, memorized);
             for (int i = 0; i < edited.size(); i++) {
-                try (Gpt edit = ModelFiles.load(edited.get(i), manager)) {
+                try (CausalLm edit = Models.load(edited.get(i), manager)) {
                     addSurfaces(surfaces, "edited-" + (i + 1), edited.get(i), edit, directions, clean, memorized);
                 }
             }
@@ -134,7 +135,7 @@ final class LandscapeCommand implements Callable<Integer> {
     /** One surface: which model (its label and folder) on which rows. */
     private record Drawn(String model, Path path, String set, LossLandscape.Surface surface) {}
 
-    private void addSurfaces(List<Drawn> surfaces, String name, Path path, Gpt gpt, LossLandscape.Directions directions,
+    private void addSurfaces(List<Drawn> surfaces, String name, Path path, CausalLm gpt, LossLandscape.Directions directions,
                              List<int[]> clean, List<int[]> memorized) {
         for (Map.Entry<String, List<int[]>> set : List.of(Map.entry("clean", clean), Map.entry("memorized", memorized))) {
             if (set.getValue().isEmpty()) continue;

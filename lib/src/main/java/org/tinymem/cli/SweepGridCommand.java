@@ -15,8 +15,8 @@ import org.tinymem.experiment.Selection;
 import org.tinymem.experiment.Sweep;
 import org.tinymem.experiment.ModelKind;
 import org.tinymem.experiment.TrainRun;
-import org.tinymem.model.Gpt;
-import org.tinymem.model.ModelFiles;
+import org.tinymem.model.CausalLm;
+import org.tinymem.model.Models;
 import org.tinymem.unlearn.Unlearning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,7 +69,7 @@ final class SweepGridCommand implements Callable<Integer> {
                 : kind.criterion().withExtraFineTuneSeconds(extraSeconds);
         TinyMemData data = TrainRun.dataOf(model);
         Files.createDirectories(out);
-        try (NDManager manager = NDManager.newBaseManager(); Gpt gpt = ModelFiles.load(model, manager)) {
+        try (NDManager manager = NDManager.newBaseManager(); CausalLm gpt = Models.load(model, manager)) {
             Unlearning.Baseline baseline = kind.unlearningBaseline(gpt, data, retainRows, seed);
             String symbol = kind.utility().differenceSymbol();
             System.out.printf("sweep %s on %s: %d runs, %d memorized of %d probes, %d retain rows%n", method, model,

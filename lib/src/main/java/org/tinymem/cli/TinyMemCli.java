@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tinymem", mixinStandardHelpOptions = true, versionProvider = TinyMemCli.Version.class,
         description = "Train TinyMem models, measure memorization, and mitigate it.",
-        subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class,
+        subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, GenerateCommand.class, BenchCommand.class,
                 UnlearnCommand.class, FinetuneCommand.class, SweepCommand.class, LandscapeCommand.class})
 public final class TinyMemCli implements Callable<Integer> {
 

@@ -12,8 +12,8 @@ import org.tinymem.data.TinyMemData;
 import org.tinymem.eval.Memorization;
 import org.tinymem.experiment.RunSpec;
 import org.tinymem.experiment.TrainRun;
-import org.tinymem.model.Gpt;
-import org.tinymem.model.ModelFiles;
+import org.tinymem.model.CausalLm;
+import org.tinymem.model.Models;
 import org.tinymem.train.Profile;
 import org.tinymem.unlearn.Edit;
 import org.tinymem.unlearn.UnlearnMethods;
@@ -43,7 +43,7 @@ final class UnlearnBench {
 
     private static int time(Unlearner unlearner, Path dir) {
         TinyMemData data = TrainRun.dataOf(dir);
-        try (NDManager manager = NDManager.newBaseManager(); Gpt gpt = ModelFiles.load(dir, manager)) {
+        try (NDManager manager = NDManager.newBaseManager(); CausalLm gpt = Models.load(dir, manager)) {
             List<MemorizationProbe> memorized = Memorization.memorizedProbes(gpt, data.probes());
             List<MemorizationProbe> unlearn = memorized.isEmpty() ? data.probes() : memorized;
             List<int[]> retain = data.cleanTrainTokens().subList(0, Math.min(unlearn.size(), data.cleanTrainTokens().size()));

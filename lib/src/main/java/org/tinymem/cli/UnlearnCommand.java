@@ -9,19 +9,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.tinymem.data.ProductionData;
 import org.tinymem.data.TinyMemData;
+import org.tinymem.eval.LanguageMeasures;
 import org.tinymem.eval.Scorecard;
 import org.tinymem.util.Json;
 import org.tinymem.experiment.Provenance;
 import org.tinymem.experiment.ModelKind;
 import org.tinymem.experiment.TrainRun;
-import org.tinymem.model.Gpt;
+import org.tinymem.model.CausalLm;
 import org.tinymem.model.ModelFiles;
+import org.tinymem.model.Models;
 import org.tinymem.unlearn.UnlearnMethods;
 import org.tinymem.unlearn.UnlearnRuns;
 import org.tinymem.unlearn.Unlearner;
 import org.tinymem.unlearn.Unlearning;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tinymem unlearn}: edit a trained model with one unlearning method and measure it before and after. */
@@ -29,8 +33,22 @@ import picocli.CommandLine.Option;
 final class UnlearnCommand implements Callable<Integer> {
     static final String RESULT = UnlearnRuns.RESULT;
 
-    @Option(names = "--model", required = true, description = "a run directory written by 'tinymem train'")
+    @Option(names = "--model", required = true, description = "a run directory written by 'tinymem train', or (with"
+            + " --memorized) any HuggingFace GPT-2 / GPT-NeoX (Pythia) directory")
     Path model;
+
+    @Option(names = "--memorized", description = "production models (§7): the memorized sequences, [N, L] .npy or raw int64;"
+            + " needs --retain and --perplexity")
+    Path memorized;
+
+    @Option(names = "--retain", description = "production models: sequences to keep (the retain set)")
+    Path retain;
+
+    @Option(names = "--perplexity", description = "production models: held-out sequences for perplexity")
+    Path perplexity;
+
+    @Mixin
+    TokenSetOptions set;
 
     @Option(names = "--method", required = true,
             description = "greedy, durable, durable-agg, sou, subnet, balanced-subnet (weights); zero, act, slim, hc, ig (neurons)")
@@ -81,20 +99,37 @@ final class UnlearnCommand implements Callable<Integer> {
                 batchSize, tokens == null ? null : org.tinymem.unlearn.UnlearnTokens.parse(tokens),
                 forget == null ? null : org.tinymem.unlearn.ForgetLoss.parse(forget), lambda, igSteps));
         requireFresh(out);
-        ModelKind kind = TrainRun.specOf(model).kind();
-        TinyMemData data = TrainRun.dataOf(model);
-        try (NDManager manager = NDManager.newBaseManager(); Gpt gpt = ModelFiles.load(model, manager)) {
-            Unlearning.Baseline baseline = kind.unlearningBaseline(gpt, data, retainRows, seed);
+        boolean production = memorized != null || retain != null || perplexity != null;
+        if (production && (memorized == null || retain == null || perplexity == null)) {
+            throw new IllegalArgumentException("a production model needs all of --memorized, --retain and --perplexity");
+        }
+        try (NDManager manager = set.manager(); CausalLm gpt = Models.load(model, manager)) {
+            TinyMemData data = production
+                    ? ProductionData.of(set.read(memorized, gpt.vocabSize()), set.read(retain, gpt.vocabSize()),
+                            set.read(perplexity, gpt.vocabSize()), gpt.vocabSize(), set.prompt, set.match)
+                    : TrainRun.dataOf(model);
+            Unlearning.Baseline baseline = production
+                    ? Unlearning.Baseline.of(gpt, data, LanguageMeasures.INSTANCE, retainRows, seed)
+                    : TrainRun.specOf(model).kind().unlearningBaseline(gpt, data, retainRows, seed);
             System.out.printf("%s on %s: %d memorized of %d probes, %d retain rows%n", unlearner.method(), model,
                     baseline.sets().unlearn().size(), data.probes().size(), baseline.sets().retain().size());
             try (Unlearning.Result result = Unlearning.apply(gpt, data, baseline, unlearner)) {
-                ModelFiles.save((Gpt) result.edit().model(), out, Map.of("unlearn", unlearner.method()));
+                Models.save(result.edit().model(), out, Map.of("unlearn", unlearner.method()));
                 Json.write(out.resolve(RESULT), UnlearnRuns.record(unlearner, baseline, result));
                 Map<String, Object> config = new LinkedHashMap<>();
                 config.put("method", unlearner.method());
                 config.put("params", unlearner.params());
                 config.put("model", model.toAbsolutePath().toString());
-                config.put("run", Json.read(model.resolve(TrainRun.SPEC)));
+                if (production) {
+                    config.put("data", ProductionData.NAME);
+                    config.put("memorized", memorized.toAbsolutePath().toString());
+                    config.put("retain", retain.toAbsolutePath().toString());
+                    config.put("perplexity", perplexity.toAbsolutePath().toString());
+                    config.put("prompt", set.prompt);
+                    config.put("match", set.match);
+                } else {
+                    config.put("run", Json.read(model.resolve(TrainRun.SPEC)));
+                }
                 config.put("retain_rows", retainRows);
                 Json.write(out.resolve(TrainRun.PROVENANCE), Provenance.of(config, seed, data.fingerprint()));
                 print(result.row());

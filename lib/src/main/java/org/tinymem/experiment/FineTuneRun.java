@@ -14,8 +14,8 @@ import org.tinymem.data.TinyMemData;
 import org.tinymem.eval.Measures;
 import org.tinymem.eval.Scorecard;
 import org.tinymem.eval.Utility;
-import org.tinymem.model.Gpt;
-import org.tinymem.model.ModelFiles;
+import org.tinymem.model.CausalLm;
+import org.tinymem.model.Models;
 import org.tinymem.train.FineTune;
 import org.tinymem.train.TrainConfig;
 import org.tinymem.util.Json;
@@ -45,11 +45,11 @@ public final class FineTuneRun {
         TrainRun.requireNewOrEmpty(out, "holds other results");
         TrainRun.Plan run = TrainRun.Plan.of(spec);
         TinyMemData data = run.buildData();
-        try (Gpt model = ModelFiles.load(source, manager)) {
+        try (CausalLm model = Models.load(source, manager)) {
             FineTune.Result result = FineTune.run(model, data, recipe, run.training(), spec.kind().measures().evaluator(data),
                     progress);
             Files.createDirectories(out);
-            ModelFiles.save(model, out, Map.of("finetune", recipe.cliName(), "source", source.toString()));
+            Models.save(model, out, Map.of("finetune", recipe.cliName(), "source", source.toString()));
             Json.write(out.resolve(RESULT), toJson(result, source, spec.kind().utility()));
             Plan plan = new Plan(source.toString(), recipe, FineTune.recipe(run.training()), run);
             Json.write(out.resolve(TrainRun.PROVENANCE), Provenance.of(plan, spec.seed(), data.fingerprint()));

@@ -8,7 +8,7 @@ import org.tinymem.data.TinyMemData;
 import org.tinymem.eval.Measures;
 import org.tinymem.eval.Utility;
 import org.tinymem.model.CausalLm;
-import org.tinymem.model.GptConfig;
+import org.tinymem.model.ModelConfig;
 import org.tinymem.train.TrainConfig;
 import org.tinymem.unlearn.Unlearning;
 
@@ -40,7 +40,7 @@ public interface ModelKind {
     boolean usesCorpus();
 
     /** The network of a model with {@code layers} blocks (Table 4). */
-    GptConfig model(int layers);
+    ModelConfig model(int layers);
 
     /** The training recipe of {@code spec}'s profile. */
     TrainConfig training(RunSpec spec);
@@ -50,6 +50,12 @@ public interface ModelKind {
 
     /** Builds the data of {@code spec} (deterministic: the same spec always gives the same data). */
     TinyMemData buildData(RunSpec spec);
+
+    /**
+     * Writes the run's data files that other tools read, next to its model in {@code dir} (default:
+     * none; {@link TinyPythiaKind}: its memorized, retain and perplexity token matrices).
+     */
+    default void writeTokenSets(TinyMemData data, java.nio.file.Path dir) {}
 
     /**
      * The measures before any edit and the unlearn / retain sets of §3.3: the probes the model

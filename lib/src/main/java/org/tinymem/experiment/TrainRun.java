@@ -13,8 +13,9 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.tinymem.data.TinyMemData;
 import org.tinymem.eval.Measures;
-import org.tinymem.model.Gpt;
-import org.tinymem.model.GptConfig;
+import org.tinymem.model.CausalLm;
+import org.tinymem.model.ModelConfig;
+import org.tinymem.model.Models;
 import org.tinymem.model.ModelFiles;
 import org.tinymem.train.HistoryRow;
 import org.tinymem.train.Regularizer;
@@ -45,7 +46,7 @@ public final class TrainRun {
      * Everything that follows from a spec, as its {@link ModelKind} says: the data configuration
      * ({@code MathDataConfig} or {@code LanguageDataConfig}), the training recipe and the network.
      */
-    public record Plan(RunSpec spec, Record data, TrainConfig training, GptConfig model) {
+    public record Plan(RunSpec spec, Record data, TrainConfig training, ModelConfig model) {
         public static Plan of(RunSpec spec) {
             ModelKind kind = spec.kind();
             return new Plan(spec, kind.dataConfig(spec), kind.training(spec), kind.model(spec.layers()));
@@ -93,15 +94,16 @@ public final class TrainRun {
         TinyMemData data = plan.buildData(); // before run.json: a missing corpus leaves the directory unclaimed
         Json.write(dir.resolve(SPEC), spec.toJson());
         Json.write(dir.resolve(PROVENANCE), Provenance.of(plan, spec.seed(), data.fingerprint()));
-        try (Gpt model = Gpt.initialize(plan.model(), spec.seed(), manager)) {
+        spec.kind().writeTokenSets(data, dir);
+        try (CausalLm model = plan.model().initialize(spec.seed(), manager)) {
             Regularizer regularizer = spec.regularizer() == null ? Regularizer.NONE : spec.regularizer().create(model, spec.seed());
             Trainer.Result result = new Trainer(plan.training(), spec.kind().measures().evaluator(data), dir, progress)
                     .withRegularizer(regularizer).train(model, data.train());
             Map<String, Double> metrics = result.last().metrics();
             // The saved model is the one that was measured (example-tied dropout: memorization units dropped).
             long parameters = regularizer.withDeployed(model, deployed -> {
-                ModelFiles.save(deployed, dir, Map.of("run", spec.toJson().toString()));
-                return deployed.parameterCount();
+                Models.save(deployed, dir, Map.of("run", spec.toJson().toString()));
+                return Models.parameterCount(deployed);
             });
             JsonObject json = Json.of(metrics);
             json.add("percent_memorized_by_group", byGroup(metrics));

@@ -16,7 +16,7 @@ import com.google.gson.JsonObject;
  * @param initScale weights are drawn from N(0, initScale/√d) (0.8)
  */
 public record GptConfig(int vocabSize, int contextLength, int embedDim, int heads, int layers, int padToken,
-                        double layerNormEps, double initScale) {
+                        double layerNormEps, double initScale) implements ModelConfig {
 
     public GptConfig {
         if (vocabSize < 2) throw new IllegalArgumentException("vocabSize must be ≥ 2, got " + vocabSize);
@@ -38,6 +38,11 @@ public record GptConfig(int vocabSize, int contextLength, int embedDim, int head
         return new GptConfig(50_257, 150, 128, 4, layers, -1, 1e-5, 0.8);
     }
 
+    @Override
+    public Gpt initialize(long seed, ai.djl.ndarray.NDManager manager) {
+        return Gpt.initialize(this, seed, manager);
+    }
+
     /** MLP width, 4·d. */
     public int mlpDim() {
         return 4 * embedDim;
@@ -48,6 +53,7 @@ public record GptConfig(int vocabSize, int contextLength, int embedDim, int head
     }
 
     /** Trainable parameters with the tied head counted once (Table 4). */
+    @Override
     public long parameterCount() {
         long d = embedDim;
         long perLayer = 2 * (2 * d) + (d * 3 * d + 3 * d) + (d * d + d) + (d * 4 * d + 4 * d) + (4 * d * d + d);
@@ -55,6 +61,7 @@ public record GptConfig(int vocabSize, int contextLength, int embedDim, int head
     }
 
     /** HuggingFace GPT-2 {@code config.json} keys, so HF tools can load the model. */
+    @Override
     public JsonObject toHuggingFace() {
         JsonObject json = new JsonObject();
         json.addProperty("model_type", "gpt2");

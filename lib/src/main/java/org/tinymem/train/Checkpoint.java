@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.tinymem.model.Gpt;
+import org.tinymem.model.CausalLm;
+import org.tinymem.model.Models;
 import org.tinymem.model.ModelFiles;
 import org.tinymem.model.Safetensors;
 import org.tinymem.util.AtomicFiles;
@@ -54,7 +55,7 @@ public final class Checkpoint {
         }
     }
 
-    public static void save(Path runDir, Gpt model, AdamW optimizer, int epoch, long step, long seed,
+    public static void save(Path runDir, CausalLm model, AdamW optimizer, int epoch, long step, long seed,
                             double trainSeconds, List<HistoryRow> history, RegularizerState regularizer) {
         Path root = runDir.resolve(FOLDER);
         Path finalDir = root.resolve(String.format("epoch-%04d", epoch));
@@ -62,7 +63,7 @@ public final class Checkpoint {
         try {
             deleteTree(temp);
             Files.createDirectories(temp);
-            ModelFiles.save(model, temp, Map.of("epoch", Integer.toString(epoch)));
+            Models.save(model, temp, Map.of("epoch", Integer.toString(epoch)));
             Safetensors.write(temp.resolve(OPTIMIZER), optimizer.state(), Map.of("step", Long.toString(step)));
             if (!regularizer.isEmpty()) {
                 Safetensors.write(temp.resolve(REGULARIZER), new java.util.TreeMap<>(regularizer.tensors()),
@@ -90,7 +91,7 @@ public final class Checkpoint {
     }
 
     /** The newest complete checkpoint that still has optimizer state, if any. */
-    public static Optional<State> latest(Path runDir, Gpt model) {
+    public static Optional<State> latest(Path runDir, CausalLm model) {
         Path root = runDir.resolve(FOLDER);
         List<Path> folders = complete(root);
         for (int i = folders.size() - 1; i >= 0; i--) {

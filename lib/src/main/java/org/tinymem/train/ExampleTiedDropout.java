@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.tinymem.data.TrainRow;
+import org.tinymem.model.CausalLm;
 import org.tinymem.model.Gpt;
 import org.tinymem.model.Intervention;
 
@@ -108,8 +109,8 @@ public final class ExampleTiedDropout implements Regularizer {
      * each block's {@code c_fc} columns and bias (exact: ReLU(s·z) = s·ReLU(z) for s ≥ 0).
      */
     @Override
-    public Gpt deployed(Gpt model) {
-        Gpt copy = model.copy();
+    public CausalLm deployed(CausalLm model) {
+        CausalLm copy = model.copy();
         NDArray scale = copy.manager().create(evaluationScale());
         for (int layer = 0; layer < layers; layer++) {
             String prefix = "transformer.h." + layer + ".mlp.c_fc.";

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.tinymem.data.TinyMemData;
 import org.tinymem.data.TrainRow;
-import org.tinymem.model.Gpt;
+import org.tinymem.model.CausalLm;
 import org.tinymem.util.Progress;
 
 /**
@@ -89,7 +89,7 @@ public final class FineTune {
     }
 
     /** Fine-tunes {@code model} in place with {@code recipe} and measures it before and after. */
-    public static Result run(Gpt model, TinyMemData data, Recipe recipe, TrainConfig training, Evaluator evaluator,
+    public static Result run(CausalLm model, TinyMemData data, Recipe recipe, TrainConfig training, Evaluator evaluator,
                              Progress progress) {
         List<TrainRow> rows = rows(data, recipe);
         Map<String, Double> before = evaluator.evaluate(model);

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.tinymem.data.TrainRow;
-import org.tinymem.model.Gpt;
+import org.tinymem.model.CausalLm;
 import org.tinymem.model.Intervention;
 import org.tinymem.model.NextTokenLoss;
 import org.tinymem.model.Safetensors;
@@ -38,13 +38,13 @@ public interface Regularizer {
      * itself; a regularizer that changes the network at test time returns a new copy (the caller
      * closes it).
      */
-    default Gpt deployed(Gpt model) {
+    default CausalLm deployed(CausalLm model) {
         return model;
     }
 
-    /** Applies {@code use} to {@link #deployed(Gpt)} and closes the deployed model if it is a copy. */
-    default <T> T withDeployed(Gpt model, Function<Gpt, T> use) {
-        Gpt deployed = deployed(model);
+    /** Applies {@code use} to {@link #deployed(CausalLm)} and closes the deployed model if it is a copy. */
+    default <T> T withDeployed(CausalLm model, Function<CausalLm, T> use) {
+        CausalLm deployed = deployed(model);
         try {
             return use.apply(deployed);
         } finally {

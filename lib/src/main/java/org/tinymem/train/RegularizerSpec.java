@@ -1,6 +1,7 @@
 package org.tinymem.train;
 
 import com.google.gson.JsonObject;
+import org.tinymem.model.CausalLm;
 import org.tinymem.model.Gpt;
 
 /**
@@ -73,7 +74,11 @@ public record RegularizerSpec(Kind kind, double value) {
     }
 
     /** A new regularizer for {@code model} (seeded with the run's seed). */
-    public Regularizer create(Gpt model, long seed) {
+    public Regularizer create(CausalLm network, long seed) {
+        if (!(network instanceof Gpt model)) {
+            throw new IllegalArgumentException(kind.cliName + " is implemented for the TinyMem GPT-2 model (ReLU MLP, Conv1D"
+                    + " layout); train " + network.getClass().getSimpleName() + " runs without a regularizer");
+        }
         return switch (kind) {
             case SPECTRAL_NORM -> new SpectralNorm(model.parameters(), model.config().heads(), value, seed, model.manager());
             case LOSS_TRUNCATION -> new LossTruncation(value);

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.tinymem.data.TrainRow;
-import org.tinymem.model.Gpt;
+import org.tinymem.model.CausalLm;
 import org.tinymem.model.Intervention;
 import org.tinymem.model.NextTokenLoss;
 import org.tinymem.model.TokenBatch;
@@ -83,7 +83,7 @@ public final class Trainer {
         return (rows + batchSize - 1) / batchSize;
     }
 
-    public Result train(Gpt model, List<TrainRow> rows) {
+    public Result train(CausalLm model, List<TrainRow> rows) {
         if (rows.isEmpty()) throw new IllegalArgumentException("no training rows");
         // PyTorch's grad mode is per thread, and DJL switches it off only on the thread that loaded
         // the engine. On any other thread (a notebook cell runs on a fresh one) it stays on after the
@@ -98,7 +98,7 @@ public final class Trainer {
         }
     }
 
-    private Result trainWithoutGradMode(Gpt model, List<TrainRow> rows) {
+    private Result trainWithoutGradMode(CausalLm model, List<TrainRow> rows) {
         long perEpoch = stepsPerEpoch(rows.size(), config.batchSize());
         long totalSteps = perEpoch * config.epochs();
         List<HistoryRow> history = new ArrayList<>();

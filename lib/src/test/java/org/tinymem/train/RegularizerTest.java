@@ -260,7 +260,7 @@ class RegularizerTest {
             NDArray tokens = manager.create(new long[] {10, 1, 2, 12, 3, 4, 11}, new Shape(1, 7));
             float[] trained = model.logits(tokens, Intervention.NONE).toFloatArray();
             List<float[]> hidden = new ArrayList<>();
-            try (Gpt deployed = dropout.deployed(model)) {
+            try (org.tinymem.model.CausalLm deployed = dropout.deployed(model)) {
                 float[] logits = deployed.logits(tokens, new Intervention() {
                     @Override
                     public NDArray mlpHidden(int layer, NDArray h) {
