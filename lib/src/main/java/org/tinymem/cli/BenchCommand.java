@@ -27,21 +27,23 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code tinymem bench train}: median milliseconds per training step; {@code tinymem bench unlearn}:
- * seconds of one unlearning method (benchmarks, not tests).
+ * seconds of one unlearning method; {@code tinymem bench neox-layer}: seconds of one synthetic
+ * GPT-NeoX block of a given width (benchmarks, not tests).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: 'bench train' times training steps, 'bench unlearn' an unlearning method.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: 'bench train' times training steps,"
+        + " 'bench unlearn' an unlearning method, 'bench neox-layer' one GPT-NeoX (Pythia) block of a given width.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "what to time: train or unlearn")
+    @Parameters(index = "0", description = "what to time: train, unlearn or neox-layer")
     String what;
 
     @Option(names = "--data", defaultValue = "math-mult", description = "math-add, math-mult or lang (quick-profile rows; default: ${DEFAULT-VALUE})")
     String data;
 
-    @Option(names = "--layers", defaultValue = "4", description = "transformer blocks (default: ${DEFAULT-VALUE})")
-    int layers;
+    @Option(names = "--layers", description = "transformer blocks (default: 4 for train; 32 for neox-layer's estimates)")
+    Integer layers;
 
-    @Option(names = "--batch", defaultValue = "128", description = "rows per step (default: ${DEFAULT-VALUE})")
-    int batch;
+    @Option(names = "--batch", description = "rows per step (default: 128 for train, 1 for neox-layer)")
+    Integer batch;
 
     @Option(names = "--steps", defaultValue = "10", description = "timed steps (default: ${DEFAULT-VALUE})")
     int steps;
@@ -64,10 +66,35 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", description = "bench unlearn: a run directory (default: train a smoke 4-layer model first)")
     java.nio.file.Path model;
 
+    @Option(names = "--hidden", defaultValue = "4096", description = "bench neox-layer: hidden_size (default: ${DEFAULT-VALUE}, Pythia-6.9B)")
+    int hidden;
+
+    @Option(names = "--heads", defaultValue = "32", description = "bench neox-layer: attention heads (default: ${DEFAULT-VALUE})")
+    int heads;
+
+    @Option(names = "--intermediate", defaultValue = "16384", description = "bench neox-layer: MLP width (default: ${DEFAULT-VALUE})")
+    int intermediate;
+
+    @Option(names = "--vocab", defaultValue = "50432", description = "bench neox-layer: LM-head rows for the head timing (default: ${DEFAULT-VALUE})")
+    int vocab;
+
+    @Option(names = "--tokens", defaultValue = "80", description = "bench neox-layer: tokens per row; the generation estimate"
+            + " is a prompt of half of them plus the rest greedily (default: ${DEFAULT-VALUE})")
+    int tokens;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "bench neox-layer: timed repeats after one warm-up (default: ${DEFAULT-VALUE})")
+    int repeats;
+
     @Override
     public Integer call() {
         if (what.equals("unlearn")) return UnlearnBench.run(method, model);
-        if (!what.equals("train")) throw new IllegalArgumentException("unknown benchmark '" + what + "': use train or unlearn");
+        if (what.equals("neox-layer")) {
+            return NeoxLayerBench.run(hidden, heads, intermediate, vocab, tokens, batch == null ? 1 : batch,
+                    layers == null ? 32 : layers, repeats);
+        }
+        if (!what.equals("train")) throw new IllegalArgumentException("unknown benchmark '" + what + "': use train, unlearn or neox-layer");
+        if (layers == null) layers = 4;
+        if (batch == null) batch = 128;
         if (batch <= 0 || steps <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --steps must be positive");
         if (!List.of("auto", "sliced", "full").contains(loss)) {
             throw new IllegalArgumentException("unknown --loss '" + loss + "': use auto, sliced or full");

@@ -69,7 +69,7 @@ public interface ModelKind {
     static Map<String, ModelKind> all() {
         Map<String, ModelKind> kinds = new LinkedHashMap<>();
         for (ModelKind kind : List.of(new MathKind(MathTask.Operation.ADD), new MathKind(MathTask.Operation.MULT),
-                LanguageKind.INSTANCE, TinyMemorizerKind.INSTANCE)) {
+                LanguageKind.INSTANCE, TinyMemorizerKind.INSTANCE, TinyPythiaKind.INSTANCE)) {
             kinds.put(kind.name(), kind);
         }
         return kinds;

@@ -27,8 +27,8 @@ public final class KvCache implements AutoCloseable {
         return length;
     }
 
-    /** Appends this step's keys and values of {@code layer} (batch, heads, time, headDim); returns the full ones. */
-    NDArray[] append(int layer, NDArray key, NDArray value) {
+    /** Appends this step's keys and values of {@code layer} (batch, heads, time, headDim); returns the full ones (called by each model's forward pass). */
+    public NDArray[] append(int layer, NDArray key, NDArray value) {
         if (keys[layer] == null) {
             keys[layer] = key;
             values[layer] = value;

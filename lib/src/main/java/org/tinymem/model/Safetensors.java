@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tinymem.util.AtomicFiles;
@@ -20,7 +22,8 @@ import org.tinymem.util.AtomicFiles;
 /**
  * The safetensors format (no pickle): an 8-byte little-endian header length, a JSON header naming
  * each tensor's dtype, shape and byte range, then the raw little-endian data. Files are written
- * atomically; the reader checks every range against the file and names what is wrong.
+ * atomically; the reader checks every range against the file and names what is wrong, and can read
+ * tensors one at a time ({@link #list}) so that large checkpoint shards stream.
  */
 public final class Safetensors {
     private static final long MAX_HEADER = 100L << 20;
@@ -43,11 +46,37 @@ public final class Safetensors {
             return new Tensor("F32", shape, buffer.array());
         }
 
+        /** Float16 tensor of float values, each rounded to the nearest half (ties to even), as PyTorch's {@code .half()}. */
+        public static Tensor ofHalves(float[] values, long... shape) {
+            ByteBuffer buffer = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (float value : values) buffer.putShort(HalfPrecision.toHalf(value));
+            return new Tensor("F16", shape, buffer.array());
+        }
+
+        /**
+         * The values as float32: F32 as stored, F16 and BF16 widened exactly (every half and bfloat16
+         * value is a float32 value), so checkpoints saved in half precision compute in fp32.
+         */
         public float[] floats() {
-            if (!dtype.equals("F32")) throw new IllegalStateException("tensor is " + dtype + ", not F32");
-            float[] values = new float[data.length / 4];
-            ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-            return values;
+            ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+            return switch (dtype) {
+                case "F32" -> {
+                    float[] values = new float[data.length / 4];
+                    buffer.asFloatBuffer().get(values);
+                    yield values;
+                }
+                case "F16", "BF16" -> {
+                    float[] values = new float[data.length / 2];
+                    var shorts = buffer.asShortBuffer();
+                    boolean half = dtype.equals("F16");
+                    for (int i = 0; i < values.length; i++) {
+                        short bits = shorts.get(i);
+                        values[i] = half ? HalfPrecision.halfToFloat(bits) : HalfPrecision.bfloat16ToFloat(bits);
+                    }
+                    yield values;
+                }
+                default -> throw new IllegalStateException("tensor is " + dtype + "; only F32, F16 and BF16 convert to float32");
+            };
         }
     }
 
@@ -62,7 +91,8 @@ public final class Safetensors {
         };
     }
 
-    static long elementCount(long[] shape) {
+    /** Elements of a tensor of {@code shape} (overflow is an error, not a wrap). */
+    public static long elementCount(long[] shape) {
         long count = 1;
         for (long dim : shape) {
             if (dim < 0) throw new IllegalArgumentException("negative dimension in shape " + java.util.Arrays.toString(shape));
@@ -107,31 +137,82 @@ public final class Safetensors {
     /** A file's tensors (in header order) and metadata. */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
-    /** Reads a file; a truncated or corrupt file is an {@link IllegalArgumentException} naming the file. */
+    /** Where one tensor lies in a file: dtype, shape and byte range relative to the data section. */
+    public record Entry(String dtype, long[] shape, long begin, long end) {}
+
+    /**
+     * A file's header, read without its data: tensors are then read one at a time
+     * ({@link #tensor(String)}), so a multi-gigabyte shard never has to fit in memory (or in one Java
+     * array, which holds at most 2 GiB) — only its largest tensor does.
+     */
+    public record Listing(Path file, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
+        /** Reads one tensor's bytes from the file. */
+        public Tensor tensor(String name) {
+            Entry entry = entries.get(name);
+            if (entry == null) throw new IllegalArgumentException(file + " has no tensor '" + name + "'");
+            long length = entry.end() - entry.begin();
+            if (length > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("tensor '" + name + "' in " + file + " has " + length
+                        + " bytes, more than one Java array holds; split it or use a smaller dtype");
+            }
+            ByteBuffer data = ByteBuffer.allocate((int) length);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                long position = dataStart + entry.begin();
+                while (data.hasRemaining()) {
+                    int read = channel.read(data, position + data.position());
+                    if (read < 0) throw new IllegalArgumentException("not a valid safetensors file: " + file + " (ends inside tensor '" + name + "')");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
+            }
+            return new Tensor(entry.dtype(), entry.shape(), data.array());
+        }
+    }
+
+    /** Reads a whole file; a truncated or corrupt file is an {@link IllegalArgumentException} naming the file. */
     public static Contents read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        Listing listing = list(file);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (String name : listing.entries().keySet()) tensors.put(name, listing.tensor(name));
+        return new Contents(tensors, listing.metadata());
+    }
+
+    /** Reads a file's header and checks every tensor's byte range against the file's size. */
+    public static Listing list(Path file) {
+        long fileSize;
+        byte[] headerBytes;
+        long headerLength;
+        String problem = "not a valid safetensors file: " + file + " (";
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            fileSize = channel.size();
+            if (fileSize < 8) throw new IllegalArgumentException(problem + "only " + fileSize + " bytes)");
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            while (length.hasRemaining() && channel.read(length, length.position()) >= 0) {
+                // a regular file delivers its 8 bytes; the loop only guards against short reads
+            }
+            headerLength = length.getLong(0);
+            if (headerLength <= 0 || headerLength > MAX_HEADER || headerLength > fileSize - 8) {
+                throw new IllegalArgumentException(problem + "header length " + headerLength + " does not fit a file of "
+                        + fileSize + " bytes; truncated or not safetensors)");
+            }
+            ByteBuffer header = ByteBuffer.allocate((int) headerLength);
+            while (header.hasRemaining() && channel.read(header, 8 + header.position()) >= 0) {
+                // as above
+            }
+            headerBytes = header.array();
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
         }
-        String problem = "not a valid safetensors file: " + file + " (";
-        if (bytes.length < 8) throw new IllegalArgumentException(problem + "only " + bytes.length + " bytes)");
-        long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (headerLength <= 0 || headerLength > MAX_HEADER || headerLength > bytes.length - 8) {
-            throw new IllegalArgumentException(problem + "header length " + headerLength + " does not fit a file of "
-                    + bytes.length + " bytes; truncated or not safetensors)");
-        }
         JsonObject header;
         try {
-            JsonElement parsed = JsonParser.parseString(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
+            JsonElement parsed = JsonParser.parseString(new String(headerBytes, StandardCharsets.UTF_8));
             header = parsed.getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
             throw new IllegalArgumentException(problem + "header is not a JSON object: " + e.getMessage() + ")", e);
         }
         long dataStart = 8 + headerLength;
-        long dataLength = bytes.length - dataStart;
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        long dataLength = fileSize - dataStart;
+        Map<String, Entry> entries = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> entry : header.entrySet()) {
             if (entry.getKey().equals("__metadata__")) {
@@ -155,12 +236,11 @@ public final class Safetensors {
                     throw new IllegalArgumentException(problem + "tensor '" + entry.getKey() + "' has " + (end - begin)
                             + " bytes for shape " + java.util.Arrays.toString(shape) + " of " + dtype + ")");
                 }
-                byte[] data = java.util.Arrays.copyOfRange(bytes, (int) (dataStart + begin), (int) (dataStart + end));
-                tensors.put(entry.getKey(), new Tensor(dtype, shape, data));
+                entries.put(entry.getKey(), new Entry(dtype, shape, begin, end));
             } catch (NullPointerException | IllegalStateException | UnsupportedOperationException | ArithmeticException e) {
                 throw new IllegalArgumentException(problem + "entry '" + entry.getKey() + "' is malformed)", e);
             }
         }
-        return new Contents(tensors, metadata);
+        return new Listing(file, dataStart, entries, metadata);
     }
 }
