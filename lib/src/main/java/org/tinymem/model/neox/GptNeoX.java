@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -251,10 +252,14 @@ public final class GptNeoX implements CausalLm {
         return iv.weight(name, parameters.get(name));
     }
 
-    /** {@code nn.Linear}: x·Wᵀ (+ b where the layer has a bias). */
+    /**
+     * {@code nn.Linear}: x·Wᵀ (+ b where the layer has a bias), through torch's own {@code linear} so
+     * the (out, in) weight is used as stored.
+     */
     private NDArray linear(NDArray x, String prefix, Intervention iv) {
-        NDArray y = x.matMul(w(prefix + ".weight", iv).transpose());
-        return parameters.containsKey(prefix + ".bias") ? y.add(w(prefix + ".bias", iv)) : y;
+        NDArray weight = w(prefix + ".weight", iv);
+        NDList y = parameters.containsKey(prefix + ".bias") ? Linear.linear(x, weight, w(prefix + ".bias", iv)) : Linear.linear(x, weight);
+        return y.singletonOrThrow();
     }
 
     private NDArray layerNorm(NDArray x, String prefix, Intervention iv) {
