@@ -179,6 +179,15 @@ public final class GptNeoX implements CausalLm {
         return w(config.tieWordEmbeddings() ? EMBED_IN : EMBED_OUT, intervention);
     }
 
+    /**
+     * hidden · outputEmbeddingᵀ through torch's linear: the interface default's {@code transpose()}
+     * view would be owned by the parameters' manager and pile up there, one per call.
+     */
+    @Override
+    public NDArray project(NDArray hidden, Intervention intervention) {
+        return Linear.linear(hidden, outputEmbedding(intervention)).singletonOrThrow();
+    }
+
     @Override
     public NDArray logits(NDArray tokens, KvCache cache) {
         return project(forward(tokens, Intervention.NONE, cache), Intervention.NONE);
