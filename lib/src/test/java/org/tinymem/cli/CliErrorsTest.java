@@ -109,6 +109,10 @@ class CliErrorsTest {
         assertTrue(errors().contains("unknown regularizer 'glitter'"), errors());
         assertNotEquals(0, TinyMemCli.run("bench", "train", "--loss", "approximate"));
         assertTrue(errors().contains("unknown --loss 'approximate'"), errors());
+        assertNotEquals(0, TinyMemCli.run("bench", "neox-layer", "--tokens", "1"));
+        assertTrue(errors().contains("--tokens must be ≥ 2"), errors());
+        assertNotEquals(0, TinyMemCli.run("bench", "neox-layer", "--hidden", "100", "--heads", "32"));
+        assertTrue(errors().contains("hidden_size (100) must be a positive multiple of num_attention_heads (32)"), errors());
     }
 
     @Test

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -178,6 +179,15 @@ public final class GptNeoX implements CausalLm {
         return w(config.tieWordEmbeddings() ? EMBED_IN : EMBED_OUT, intervention);
     }
 
+    /**
+     * hidden · outputEmbeddingᵀ through torch's linear: the interface default's {@code transpose()}
+     * view would be owned by the parameters' manager and pile up there, one per call.
+     */
+    @Override
+    public NDArray project(NDArray hidden, Intervention intervention) {
+        return Linear.linear(hidden, outputEmbedding(intervention)).singletonOrThrow();
+    }
+
     @Override
     public NDArray logits(NDArray tokens, KvCache cache) {
         return project(forward(tokens, Intervention.NONE, cache), Intervention.NONE);
@@ -251,10 +261,14 @@ public final class GptNeoX implements CausalLm {
         return iv.weight(name, parameters.get(name));
     }
 
-    /** {@code nn.Linear}: x·Wᵀ (+ b where the layer has a bias). */
+    /**
+     * {@code nn.Linear}: x·Wᵀ (+ b where the layer has a bias), through torch's own {@code linear} so
+     * the (out, in) weight is used as stored.
+     */
     private NDArray linear(NDArray x, String prefix, Intervention iv) {
-        NDArray y = x.matMul(w(prefix + ".weight", iv).transpose());
-        return parameters.containsKey(prefix + ".bias") ? y.add(w(prefix + ".bias", iv)) : y;
+        NDArray weight = w(prefix + ".weight", iv);
+        NDList y = parameters.containsKey(prefix + ".bias") ? Linear.linear(x, weight, w(prefix + ".bias", iv)) : Linear.linear(x, weight);
+        return y.singletonOrThrow();
     }
 
     private NDArray layerNorm(NDArray x, String prefix, Intervention iv) {

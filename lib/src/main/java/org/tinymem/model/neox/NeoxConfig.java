@@ -120,6 +120,7 @@ public record NeoxConfig(int vocabSize, int hiddenSize, int heads, int layers, i
         json.addProperty("max_position_embeddings", maxPositions);
         json.addProperty("rotary_pct", rotaryPct);
         json.addProperty("rotary_emb_base", rotaryBase);
+        json.addProperty("rope_theta", rotaryBase); // the name newer transformers versions read
         json.addProperty("layer_norm_eps", layerNormEps);
         json.addProperty("use_parallel_residual", parallelResidual);
         json.addProperty("hidden_act", "gelu");

@@ -53,8 +53,8 @@ final class Rotary implements AutoCloseable {
         long time = x.getShape().get(2);
         long headDim = x.getShape().get(3);
         NDIndex positions = new NDIndex("{}:{}, :", offset, offset + time);
-        NDArray c = cos.get(positions);
-        NDArray s = sin.get(positions);
+        NDArray c = cos.get(x.getManager(), positions); // owned by the input's manager, not the model's: no growth per call
+        NDArray s = sin.get(x.getManager(), positions);
         NDArray rotating = dims == headDim ? x : x.get(new NDIndex(":, :, :, :{}", dims));
         NDArray first = rotating.get(new NDIndex(":, :, :, :{}", dims / 2));
         NDArray second = rotating.get(new NDIndex(":, :, :, {}:", dims / 2));

@@ -117,6 +117,23 @@ class NeoxModelTest {
         }
     }
 
+    /** A forward creates nothing in the model's manager (long evaluation loops would otherwise grow it). */
+    @Test
+    void forwardPassesLeaveTheModelsManagerAsItWas() {
+        NeoxConfig config = NeoxReference.small(0.25, true, false, true);
+        try (NDManager manager = NDManager.newBaseManager(); NDManager data = NDManager.newBaseManager();
+             GptNeoX model = GptNeoX.fromParameters(config, NeoxReference.randomWeights(config, 5), manager)) {
+            int before = ((ai.djl.ndarray.BaseNDManager) model.manager()).getManagedArrays().size();
+            model.logits(ids(data, TOKENS), Intervention.NONE);
+            try (KvCache cache = model.newCache()) {
+                model.nextTokenLogits(ids(data, TOKENS), cache);
+                cache.keep(TOKENS.length);
+                model.nextTokenLogits(ids(data, new int[] {4}), cache);
+            }
+            assertEquals(before, ((ai.djl.ndarray.BaseNDManager) model.manager()).getManagedArrays().size());
+        }
+    }
+
     @Test
     void greedyGenerationWithTheCacheMatchesRecomputation() {
         NeoxConfig config = NeoxReference.small(1.0, false, false, true);
