@@ -31,6 +31,10 @@ final class SweepCollectCommand implements Callable<Integer> {
         long done = rows.stream().filter(r -> r.get("status").equals(ResultStore.Status.DONE.label())).count();
         System.out.printf("wrote %s: %d rows, %d with results%n", file, rows.size(), done);
         var selected = SweepResults.selected(store, rows);
+        if (selected.isEmpty() && done > 0) {
+            System.out.println("no run passed the selection rule (a score needs a defined M and utility difference; production"
+                    + " models also need perplexity after < 500, App. A.4.2): results.csv has every run");
+        }
         if (!selected.isEmpty()) {
             Path best = file.resolveSibling(BEST);
             org.tinymem.util.AtomicFiles.writeString(best, SweepResults.csv(selected));

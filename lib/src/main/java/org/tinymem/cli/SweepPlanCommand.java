@@ -71,6 +71,34 @@ final class SweepPlanCommand implements Callable<Integer> {
             + " (0 = as many as memorized; default: ${DEFAULT-VALUE})")
     int retainRows;
 
+    @Option(names = "--memorized", description = "production models (§7): with --model HF_DIR, the memorized sequences"
+            + " (.npy); needs --retain and --perplexity")
+    Path memorized;
+
+    @Option(names = "--retain", description = "production models: the retain sequences (.npy)")
+    Path retain;
+
+    @Option(names = "--perplexity", description = "production models: the held-out sequences for perplexity (.npy)")
+    Path perplexity;
+
+    /** {@code --memorized F --retain F --perplexity F} (absolute) for production models; empty otherwise. */
+    private List<String> productionArgs() {
+        if (memorized == null && retain == null && perplexity == null) return List.of();
+        if (memorized == null || retain == null || perplexity == null) {
+            throw new IllegalArgumentException("a production model needs all of --memorized, --retain and --perplexity");
+        }
+        if (!data.isEmpty() || models.isEmpty() || !recipes.isEmpty() || !regularizers.isEmpty()) {
+            throw new IllegalArgumentException("--memorized applies to unlearning runs on --model directories only"
+                    + " (no --data, --recipes or --regularizers)");
+        }
+        for (Path file : List.of(memorized, retain, perplexity)) {
+            if (!java.nio.file.Files.isRegularFile(file)) throw new IllegalArgumentException("no token file " + file);
+        }
+        return List.of("--memorized", memorized.toAbsolutePath().normalize().toString(),
+                "--retain", retain.toAbsolutePath().normalize().toString(),
+                "--perplexity", perplexity.toAbsolutePath().normalize().toString());
+    }
+
     /** A model the plan mitigates (a run folder or a training's {@code @{KEY}}) and the seed of its runs. */
     private record Target(String model, long seed) {}
 
@@ -85,7 +113,10 @@ final class SweepPlanCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--ratios, --epochs, --loss-weights, --lr, --batch-size, --tokens, --forget, --lambda"
                     + " and --ig-steps need exactly one --methods value (use --paper-grid for several)");
         }
-        for (Path model : models) TrainRun.specOf(model); // a missing or foreign run directory fails now
+        List<String> dataArgs = productionArgs();
+        if (dataArgs.isEmpty()) {
+            for (Path model : models) TrainRun.specOf(model); // a missing or foreign run directory fails now
+        }
         List<SweepPlan.Draft> drafts = new ArrayList<>();
         List<Target> targets = new ArrayList<>();
         if (!data.isEmpty()) {
@@ -109,7 +140,7 @@ final class SweepPlanCommand implements Callable<Integer> {
             }
             for (String method : methods) {
                 Sweep.Grid grid = axes.grid(method, target.seed(), Boolean.TRUE.equals(paperGrid));
-                drafts.addAll(Plans.unlearning(target.model(), method, grid, retainRows));
+                drafts.addAll(Plans.unlearning(target.model(), method, grid, retainRows, dataArgs));
             }
         }
         SweepPlan plan = SweepPlan.of(out, drafts);

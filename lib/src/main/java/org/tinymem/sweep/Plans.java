@@ -78,6 +78,15 @@ public final class Plans {
      * before anything is written.
      */
     public static List<SweepPlan.Draft> unlearning(String model, String method, Sweep.Grid grid, int retainRows) {
+        return unlearning(model, method, grid, retainRows, List.of());
+    }
+
+    /**
+     * As {@link #unlearning(String, String, Sweep.Grid, int)}, with {@code dataArgs} added to every run (a
+     * production model's {@code --memorized F --retain F --perplexity F}).
+     */
+    public static List<SweepPlan.Draft> unlearning(String model, String method, Sweep.Grid grid, int retainRows,
+                                                   List<String> dataArgs) {
         Sweep.methods(method, grid); // refuses a value the method does not take, now
         List<SweepPlan.Draft> drafts = new ArrayList<>();
         for (UnlearnMethods.Options o : grid.points()) {
@@ -92,6 +101,7 @@ public final class Plans {
             add(args, "--lambda", o.lambda());
             add(args, "--ig-steps", o.igSteps());
             args.addAll(List.of("--seed", Long.toString(o.seed()), "--retain-rows", Integer.toString(retainRows)));
+            args.addAll(dataArgs);
             drafts.add(new SweepPlan.Draft(MITIGATE, "unlearn", args));
         }
         return drafts;

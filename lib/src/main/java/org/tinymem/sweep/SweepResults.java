@@ -140,7 +140,9 @@ public final class SweepResults {
         for (List<PlanEntry> group : groups.values()) {
             PlanEntry first = group.get(0);
             Path modelDir = Path.of(plan.resolvedArgs(first).get(first.args().indexOf("--model") + 1));
-            Selection.Criterion criterion = TrainRun.specOf(modelDir).kind().criterion();
+            // A production model (Pythia, no run.json) is picked by App. A.4.2's rule: M + |P| + t, perplexity < 500.
+            Selection.Criterion criterion = first.option("--memorized") != null ? Selection.Criterion.production()
+                    : TrainRun.specOf(modelDir).kind().criterion();
             Double limit = extraSeconds.get(first.option("--model"));
             if (limit != null) criterion = criterion.withExtraFineTuneSeconds(limit);
             List<Scorecard.Row> rows = group.stream()
