@@ -33,22 +33,23 @@ final class UnlearnCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--method", required = true,
-            description = "greedy, durable, durable-agg, sou, subnet, balanced-subnet (weights); zero, act, slim, hc, ig (neurons)")
+            description = "greedy, durable, durable-agg, sou, subnet, balanced-subnet (weights); zero, act, slim, hc, ig (neurons);"
+                    + " ga, gd, npo (fine-tuning baselines, not in the paper)")
     String method;
 
     @Option(names = "--ratio", description = "fraction of eligible weights (or MLP units per layer) to ablate, in (0, 1] (default: the method's)")
     Double ratio;
 
-    @Option(names = "--epochs", description = "mask-learning epochs (subnet, balanced-subnet)")
+    @Option(names = "--epochs", description = "mask-learning epochs (subnet, balanced-subnet), training epochs (slim, hc, ga, gd, npo)")
     Integer epochs;
 
-    @Option(names = "--loss-weight", description = "retain-loss weight w of balanced-subnet, in [0, 1]")
+    @Option(names = "--loss-weight", description = "retain-loss weight w of balanced-subnet and gd, in [0, 1], and npo, in [0, 1) (0: plain NPO)")
     Double lossWeight;
 
-    @Option(names = "--lr", description = "mask-score learning rate (subnet, balanced-subnet)")
+    @Option(names = "--lr", description = "mask-score learning rate (subnet, balanced-subnet), AdamW learning rate (ga, gd, npo)")
     Double learningRate;
 
-    @Option(names = "--batch-size", description = "rows per mask-learning batch (subnet, balanced-subnet; paper 64)")
+    @Option(names = "--batch-size", description = "rows per batch (subnet, balanced-subnet: paper 64; ga, gd, npo: 32)")
     Integer batchSize;
 
     @Option(names = "--tokens", description = "forget-term tokens of a memorized row: sequence (paper), continuation"
