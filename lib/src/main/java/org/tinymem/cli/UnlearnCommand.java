@@ -73,6 +73,11 @@ final class UnlearnCommand implements Callable<Integer> {
             description = "clean rows in the retain set; 0 = as many as memorized rows (default: ${DEFAULT-VALUE})")
     int retainRows;
 
+    @Option(names = "--relearn-steps", defaultValue = "0", description = "after the edit, fine-tune it this many steps"
+            + " (batch 32) on clean training rows and measure again: relearn_percent_memorized, recovered_percent in "
+            + RESULT + "; 0 = off (default: ${DEFAULT-VALUE})")
+    int relearnSteps;
+
     @Option(names = "--out", required = true, description = "a new (or empty) directory for the edited model")
     Path out;
 
@@ -81,6 +86,7 @@ final class UnlearnCommand implements Callable<Integer> {
         Unlearner unlearner = UnlearnMethods.create(method, new UnlearnMethods.Options(ratio, epochs, lossWeight, learningRate, seed,
                 batchSize, tokens == null ? null : org.tinymem.unlearn.UnlearnTokens.parse(tokens),
                 forget == null ? null : org.tinymem.unlearn.ForgetLoss.parse(forget), lambda, igSteps));
+        if (relearnSteps < 0) throw new IllegalArgumentException("--relearn-steps must be ≥ 0, got " + relearnSteps);
         requireFresh(out);
         ModelKind kind = TrainRun.specOf(model).kind();
         TinyMemData data = TrainRun.dataOf(model);
@@ -90,13 +96,24 @@ final class UnlearnCommand implements Callable<Integer> {
                     baseline.sets().unlearn().size(), data.probes().size(), baseline.sets().retain().size());
             try (Unlearning.Result result = Unlearning.apply(gpt, data, baseline, unlearner)) {
                 ModelFiles.save((Gpt) result.edit().model(), out, Map.of("unlearn", unlearner.method()));
-                Json.write(out.resolve(RESULT), UnlearnRuns.record(unlearner, baseline, result));
+                com.google.gson.JsonObject record = UnlearnRuns.record(unlearner, baseline, result);
+                if (relearnSteps > 0) { // after saving: the saved model is the edit, not the relearned one
+                    org.tinymem.unlearn.Relearning.Result relearned = org.tinymem.unlearn.Relearning.run((Gpt) result.edit().model(),
+                            data, baseline.measurer(), TrainRun.Plan.of(TrainRun.specOf(model)).training(),
+                            new org.tinymem.unlearn.Relearning.Params(relearnSteps, org.tinymem.unlearn.Relearning.Params.defaults().batchSize(), seed),
+                            result.before(), result.after());
+                    relearned.annotate(record);
+                    System.out.printf("relearned %d steps on clean rows: %.2f %% memorized, %.1f %% recovered%n", relearned.steps(),
+                            relearned.percentMemorized(), relearned.recoveredPercent());
+                }
+                Json.write(out.resolve(RESULT), record);
                 Map<String, Object> config = new LinkedHashMap<>();
                 config.put("method", unlearner.method());
                 config.put("params", unlearner.params());
                 config.put("model", model.toAbsolutePath().toString());
                 config.put("run", Json.read(model.resolve(TrainRun.SPEC)));
                 config.put("retain_rows", retainRows);
+                if (relearnSteps > 0) config.put("relearn_steps", relearnSteps);
                 Json.write(out.resolve(TrainRun.PROVENANCE), Provenance.of(config, seed, data.fingerprint()));
                 print(result.row());
             }
