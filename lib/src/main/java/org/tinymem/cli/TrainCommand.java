@@ -61,10 +61,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--h", description = "goldfish: context width of the token hash (default 13)")
     Integer goldfishContext;
 
+    @Option(names = "--without-artifacts", description = "the retrained reference: the same run (seed, data, about the same"
+            + " number of steps) with the artifact rows left out of training; recorded in run.json, its own run directory")
+    boolean withoutArtifacts;
+
     @Override
     public Integer call() {
         RunSpec spec = new RunSpec(data, Artifact.Kind.parse(artifact), layers, Profile.parse(profile), seed, corpus,
                 corpusDir == null ? null : corpusDir.toString(), regularizerSpec());
+        if (withoutArtifacts) spec = spec.reference();
         if (out == null) out = org.tinymem.experiment.RunDirectory.of(spec);
         boolean existing = TrainRun.claim(out, spec);
         System.out.println((existing ? "resuming " : "training ") + spec.toJson() + " into " + out);
