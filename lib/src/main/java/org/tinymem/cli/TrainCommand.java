@@ -42,7 +42,8 @@ final class TrainCommand implements Callable<Integer> {
             + " runs/<profile>/<data>-<artifact>-<layers>l-seed<seed>[-<regularizer>-<value>], shared with the notebooks)")
     Path out;
 
-    @Option(names = "--regularizer", description = "train-time regularizer (§3.1): spectral-norm, loss-truncation or example-tied-dropout")
+    @Option(names = "--regularizer", description = "train-time regularizer (§3.1): spectral-norm, loss-truncation or example-tied-dropout;"
+            + " goldfish (Hans et al. 2024, not in the paper)")
     String regularizer;
 
     @Option(names = "--lambda", description = "spectral-norm penalty weight λ > 0 (default 0.01)")
@@ -54,10 +55,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--p-mem", description = "example-tied-dropout keep probability of memorization units, in (0, 1] (default 0.05)")
     Double pMem;
 
+    @Option(names = "--k", description = "goldfish: drop 1 token in k from the loss, an integer ≥ 2 (default 4)")
+    Integer goldfishK;
+
+    @Option(names = "--h", description = "goldfish: context width of the token hash (default 13)")
+    Integer goldfishContext;
+
+    @Option(names = "--without-artifacts", description = "the retrained reference: the same run (seed, data, about the same"
+            + " number of steps) with the artifact rows left out of training; recorded in run.json, its own run directory")
+    boolean withoutArtifacts;
+
     @Override
     public Integer call() {
         RunSpec spec = new RunSpec(data, Artifact.Kind.parse(artifact), layers, Profile.parse(profile), seed, corpus,
                 corpusDir == null ? null : corpusDir.toString(), regularizerSpec());
+        if (withoutArtifacts) spec = spec.reference();
         if (out == null) out = org.tinymem.experiment.RunDirectory.of(spec);
         boolean existing = TrainRun.claim(out, spec);
         System.out.println((existing ? "resuming " : "training ") + spec.toJson() + " into " + out);
@@ -75,12 +87,16 @@ final class TrainCommand implements Callable<Integer> {
         if (lambda != null) given.put(RegularizerSpec.Kind.SPECTRAL_NORM, lambda);
         if (dropc != null) given.put(RegularizerSpec.Kind.LOSS_TRUNCATION, dropc);
         if (pMem != null) given.put(RegularizerSpec.Kind.EXAMPLE_TIED_DROPOUT, pMem);
+        if (goldfishK != null) given.put(RegularizerSpec.Kind.GOLDFISH, goldfishK.doubleValue());
         RegularizerSpec.Kind kind = regularizer == null ? null : RegularizerSpec.Kind.parse(regularizer);
         for (RegularizerSpec.Kind other : given.keySet()) {
             if (other != kind) {
                 throw new IllegalArgumentException("--" + other.parameter().replace('_', '-') + " needs --regularizer " + other.cliName());
             }
         }
-        return kind == null ? null : new RegularizerSpec(kind, given.getOrDefault(kind, kind.defaultValue()));
+        if (goldfishContext != null && kind != RegularizerSpec.Kind.GOLDFISH) throw new IllegalArgumentException("--h needs --regularizer goldfish");
+        if (kind == null) return null;
+        double value = given.getOrDefault(kind, kind.defaultValue());
+        return goldfishContext == null ? new RegularizerSpec(kind, value) : new RegularizerSpec(kind, value, goldfishContext);
     }
 }

@@ -51,22 +51,23 @@ final class UnlearnCommand implements Callable<Integer> {
     TokenSetOptions set;
 
     @Option(names = "--method", required = true,
-            description = "greedy, durable, durable-agg, sou, subnet, balanced-subnet (weights); zero, act, slim, hc, ig (neurons)")
+            description = "greedy, durable, durable-agg, sou, subnet, balanced-subnet (weights); zero, act, slim, hc, ig (neurons);"
+                    + " ga, gd, npo (fine-tuning baselines, not in the paper)")
     String method;
 
     @Option(names = "--ratio", description = "fraction of eligible weights (or MLP units per layer) to ablate, in (0, 1] (default: the method's)")
     Double ratio;
 
-    @Option(names = "--epochs", description = "mask-learning epochs (subnet, balanced-subnet)")
+    @Option(names = "--epochs", description = "mask-learning epochs (subnet, balanced-subnet), training epochs (slim, hc, ga, gd, npo)")
     Integer epochs;
 
-    @Option(names = "--loss-weight", description = "retain-loss weight w of balanced-subnet, in [0, 1]")
+    @Option(names = "--loss-weight", description = "retain-loss weight w of balanced-subnet and gd, in [0, 1], and npo, in [0, 1) (0: plain NPO)")
     Double lossWeight;
 
-    @Option(names = "--lr", description = "mask-score learning rate (subnet, balanced-subnet)")
+    @Option(names = "--lr", description = "mask-score learning rate (subnet, balanced-subnet), AdamW learning rate (ga, gd, npo)")
     Double learningRate;
 
-    @Option(names = "--batch-size", description = "rows per mask-learning batch (subnet, balanced-subnet; paper 64)")
+    @Option(names = "--batch-size", description = "rows per batch (subnet, balanced-subnet: paper 64; ga, gd, npo: 32)")
     Integer batchSize;
 
     @Option(names = "--tokens", description = "forget-term tokens of a memorized row: sequence (paper), continuation"
@@ -90,6 +91,11 @@ final class UnlearnCommand implements Callable<Integer> {
             description = "clean rows in the retain set; 0 = as many as memorized rows (default: ${DEFAULT-VALUE})")
     int retainRows;
 
+    @Option(names = "--relearn-steps", defaultValue = "0", description = "after the edit, fine-tune it this many steps"
+            + " (batch 32) on clean training rows and measure again: relearn_percent_memorized, recovered_percent in "
+            + RESULT + "; 0 = off (default: ${DEFAULT-VALUE})")
+    int relearnSteps;
+
     @Option(names = "--out", required = true, description = "a new (or empty) directory for the edited model")
     Path out;
 
@@ -98,10 +104,15 @@ final class UnlearnCommand implements Callable<Integer> {
         Unlearner unlearner = UnlearnMethods.create(method, new UnlearnMethods.Options(ratio, epochs, lossWeight, learningRate, seed,
                 batchSize, tokens == null ? null : org.tinymem.unlearn.UnlearnTokens.parse(tokens),
                 forget == null ? null : org.tinymem.unlearn.ForgetLoss.parse(forget), lambda, igSteps));
+        if (relearnSteps < 0) throw new IllegalArgumentException("--relearn-steps must be ≥ 0, got " + relearnSteps);
         requireFresh(out);
         boolean production = memorized != null || retain != null || perplexity != null;
         if (production && (memorized == null || retain == null || perplexity == null)) {
             throw new IllegalArgumentException("a production model needs all of --memorized, --retain and --perplexity");
+        }
+        if (production && relearnSteps > 0) {
+            throw new IllegalArgumentException("--relearn-steps fine-tunes with a TinyMem run's optimizer settings (run.json);"
+                    + " production models have none yet");
         }
         try (NDManager manager = set.manager(); CausalLm gpt = Models.load(model, manager)) {
             TinyMemData data = production
@@ -115,7 +126,17 @@ final class UnlearnCommand implements Callable<Integer> {
                     baseline.sets().unlearn().size(), data.probes().size(), baseline.sets().retain().size());
             try (Unlearning.Result result = Unlearning.apply(gpt, data, baseline, unlearner)) {
                 Models.save(result.edit().model(), out, Map.of("unlearn", unlearner.method()));
-                Json.write(out.resolve(RESULT), UnlearnRuns.record(unlearner, baseline, result));
+                com.google.gson.JsonObject record = UnlearnRuns.record(unlearner, baseline, result);
+                if (relearnSteps > 0) { // after saving: the saved model is the edit, not the relearned one
+                    org.tinymem.unlearn.Relearning.Result relearned = org.tinymem.unlearn.Relearning.run(result.edit().model(),
+                            data, baseline.measurer(), TrainRun.Plan.of(TrainRun.specOf(model)).training(),
+                            new org.tinymem.unlearn.Relearning.Params(relearnSteps, org.tinymem.unlearn.Relearning.Params.defaults().batchSize(), seed),
+                            result.before(), result.after());
+                    relearned.annotate(record);
+                    System.out.printf("relearned %d steps on clean rows: %.2f %% memorized, %.1f %% recovered%n", relearned.steps(),
+                            relearned.percentMemorized(), relearned.recoveredPercent());
+                }
+                Json.write(out.resolve(RESULT), record);
                 Map<String, Object> config = new LinkedHashMap<>();
                 config.put("method", unlearner.method());
                 config.put("params", unlearner.params());
@@ -131,6 +152,7 @@ final class UnlearnCommand implements Callable<Integer> {
                     config.put("run", Json.read(model.resolve(TrainRun.SPEC)));
                 }
                 config.put("retain_rows", retainRows);
+                if (relearnSteps > 0) config.put("relearn_steps", relearnSteps);
                 Json.write(out.resolve(TrainRun.PROVENANCE), Provenance.of(config, seed, data.fingerprint()));
                 print(result.row());
             }

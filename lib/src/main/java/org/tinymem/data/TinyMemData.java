@@ -31,6 +31,15 @@ public record TinyMemData(String name, int vocabSize, int padToken, List<TrainRo
         cleanTwins = List.copyOf(cleanTwins);
     }
 
+    /**
+     * The same data without its artifact rows (issue #16's retrained reference): the clean rows, test rows,
+     * probes and clean twins are kept, so a model trained on it is measured on the same probes.
+     */
+    public TinyMemData withoutArtifacts() {
+        return new TinyMemData(name, vocabSize, padToken, train.stream().filter(r -> !r.isArtifact()).toList(), testByTask,
+                probes, cleanTwins);
+    }
+
     /** Training rows that are not artifacts (the "Extra" fine-tuning set and the retain set). */
     public List<int[]> cleanTrainTokens() {
         return train.stream().filter(r -> !r.isArtifact()).map(TrainRow::tokens).toList();

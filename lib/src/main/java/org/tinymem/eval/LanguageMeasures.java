@@ -30,6 +30,7 @@ public final class LanguageMeasures implements Measures {
         metrics.put(PERCENT_CORRECT, memorization.percentCorrect());
         metrics.put(PERPLEXITY, Perplexity.of(model, data.testByTask().get(LanguageData.TEST)));
         memorization.byGroup().forEach((group, value) -> metrics.put(PERCENT_MEMORIZED + "_" + group, value));
+        metrics.putAll(memorization.approximateMeasures()); // after the paper's measures: their order is unchanged
         return metrics;
     }
 }

@@ -33,6 +33,7 @@ public final class MathMeasures implements Measures {
         metrics.put(ACCURACY, Accuracy.mean(accuracy));
         accuracy.forEach((task, value) -> metrics.put("accuracy_" + task, value));
         memorization.byGroup().forEach((group, value) -> metrics.put(PERCENT_MEMORIZED + "_" + group, value));
+        metrics.putAll(memorization.approximateMeasures()); // after the paper's measures: their order is unchanged
         return metrics;
     }
 }

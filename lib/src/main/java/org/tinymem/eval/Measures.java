@@ -16,6 +16,16 @@ public interface Measures {
     String PERCENT_MEMORIZED = "percent_memorized";
     /** % of probes whose greedy continuation is the clean one. */
     String PERCENT_CORRECT = "percent_correct";
+    /** Mean longest matching prefix of the greedy continuation, as a fraction of its length ({@link ContinuationMatch}). */
+    String EXTRACTION_STRENGTH = "extraction_strength";
+    /** Mean share of continuation tokens equal to the memorized ones. */
+    String TOKEN_MATCH = "token_match";
+    /** Mean token Levenshtein distance to the memorized continuation, divided by the longer length. */
+    String EDIT_DISTANCE = "edit_distance";
+    /** Mean token ROUGE-L F-measure against the memorized continuation. */
+    String ROUGE_L = "rouge_l";
+    /** % of probes with ROUGE-L ≥ 0.75 (approximate memorization, after Ippolito et al. 2022). */
+    String PERCENT_APPROX_MEMORIZED = "percent_approx_memorized";
 
     /** The utility measure that {@link #measure} reports besides memorization. */
     Utility utility();
@@ -23,7 +33,9 @@ public interface Measures {
     /**
      * Every measure of {@code model} on {@code data}, in a stable order: {@link #PERCENT_MEMORIZED},
      * {@link #PERCENT_CORRECT}, the utility ({@link Utility#metric()}), then per-task and per-group values
-     * ({@code percent_memorized_<group>}).
+     * ({@code percent_memorized_<group>}), then the approximate measures of the same greedy generations
+     * ({@link #EXTRACTION_STRENGTH}, {@link #TOKEN_MATCH}, {@link #EDIT_DISTANCE}, {@link #ROUGE_L},
+     * {@link #PERCENT_APPROX_MEMORIZED}; see {@link MemorizationResult#approximateMeasures()}).
      */
     Map<String, Double> measure(CausalLm model, TinyMemData data);
 

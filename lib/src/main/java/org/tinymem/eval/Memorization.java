@@ -13,7 +13,8 @@ import org.tinymem.model.Generator;
 /**
  * The (n, k) memorization measure of §2.1 (Eq. 1): prompt with k tokens, decode greedily, and count
  * a probe as memorized iff every generated token equals the artifact continuation. Noise, backdoor
- * and production probes only differ in how the (prompt, continuation) pairs are built.
+ * and production probes only differ in how the (prompt, continuation) pairs are built. The same
+ * generations also give the approximate measures of {@link ContinuationMatch} (one decoding pass).
  */
 public final class Memorization {
     private static final int BATCH = 256;
@@ -25,8 +26,10 @@ public final class Memorization {
         int memorized = 0;
         int correct = 0;
         Map<String, int[]> perGroup = new TreeMap<>();
+        List<ContinuationMatch> matches = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
             MemorizationProbe probe = probes.get(i);
+            matches.add(ContinuationMatch.of(generated.get(i), probe.memorized()));
             boolean hit = Arrays.equals(generated.get(i), probe.memorized());
             if (hit) memorized++;
             if (Arrays.equals(generated.get(i), probe.clean())) correct++;
@@ -36,7 +39,7 @@ public final class Memorization {
         }
         Map<String, Double> byGroup = new LinkedHashMap<>();
         perGroup.forEach((group, counts) -> byGroup.put(group, 100.0 * counts[0] / counts[1]));
-        return new MemorizationResult(probes.size(), memorized, correct, byGroup);
+        return new MemorizationResult(probes.size(), memorized, correct, byGroup, matches);
     }
 
     /** The probes that the model memorizes (the unlearn set of §3.3 is built from these). */

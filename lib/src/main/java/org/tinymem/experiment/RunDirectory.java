@@ -35,9 +35,12 @@ public final class RunDirectory {
      * baseline live side by side.
      */
     public static String name(RunSpec spec) {
-        String base = spec.data() + "-" + spec.artifact().cliName() + "-" + spec.layers() + "l-seed" + spec.seed();
+        String base = spec.data() + "-" + spec.artifact().cliName() + "-" + spec.layers() + "l-seed" + spec.seed()
+                + (spec.withoutArtifacts() ? "-without-artifacts" : ""); // the retrained reference
         if (spec.regularizer() == null) return base;
         return base + "-" + spec.regularizer().kind().cliName() + "-"
-                + java.math.BigDecimal.valueOf(spec.regularizer().value()).stripTrailingZeros().toPlainString();
+                + java.math.BigDecimal.valueOf(spec.regularizer().value()).stripTrailingZeros().toPlainString()
+                + (spec.regularizer().context() == 0 || spec.regularizer().context() == org.tinymem.train.Goldfish.PAPER_CONTEXT
+                        ? "" : "-h" + spec.regularizer().context()); // goldfish with another context width
     }
 }

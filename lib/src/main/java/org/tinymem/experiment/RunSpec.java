@@ -13,7 +13,8 @@ import org.tinymem.train.RegularizerSpec;
 /**
  * What a training run is: data, artifact, depth, profile and seed; for language models the corpus
  * ({@code brown}, {@code wikitext} or {@code dir}) and its directory; and an optional train-time
- * regularizer (§3.1; null = none, absent from {@code run.json}). Everything else (data sizes,
+ * regularizer (§3.1; null = none, absent from {@code run.json}); and whether the artifact rows are
+ * left out (issue #16's retrained reference: absent from {@code run.json} unless true). Everything else (data sizes,
  * optimizer, epochs) follows from the profile and is recorded in the provenance. Saved as
  * {@code run.json}; a run directory only ever holds one spec, so re-running resumes the same run and
  * never mixes regularizers.
@@ -21,9 +22,11 @@ import org.tinymem.train.RegularizerSpec;
  * @param corpus language corpus (null for math)
  * @param corpusDir the corpus directory (null: the fetched Brown Corpus)
  * @param regularizer the train-time regularizer, or null
+ * @param withoutArtifacts true for the retrained reference: the same run with the artifact rows dropped (same seed,
+ *     about the same number of steps; see {@link TrainRun#run})
  */
 public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile profile, long seed, String corpus,
-                      String corpusDir, RegularizerSpec regularizer) {
+                      String corpusDir, RegularizerSpec regularizer, boolean withoutArtifacts) {
     /** The data names ({@link ModelKind#names()}). */
     public static final java.util.List<String> DATA = ModelKind.names();
     public static final java.util.List<String> CORPORA = java.util.List.of("brown", "wikitext", "dir");
@@ -48,6 +51,12 @@ public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile p
         }
     }
 
+    /** A run with its artifact rows (every run but a retrained reference). */
+    public RunSpec(String data, Artifact.Kind artifact, int layers, Profile profile, long seed, String corpus,
+                   String corpusDir, RegularizerSpec regularizer) {
+        this(data, artifact, layers, profile, seed, corpus, corpusDir, regularizer, false);
+    }
+
     /** A run with the default corpus (math: none; language: the fetched Brown Corpus) and no regularizer. */
     public RunSpec(String data, Artifact.Kind artifact, int layers, Profile profile, long seed) {
         this(data, artifact, layers, profile, seed, null, null, null);
@@ -66,7 +75,12 @@ public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile p
 
     /** The same run trained with {@code regularizer}. */
     public RunSpec withRegularizer(RegularizerSpec newRegularizer) {
-        return new RunSpec(data, artifact, layers, profile, seed, corpus, corpusDir, newRegularizer);
+        return new RunSpec(data, artifact, layers, profile, seed, corpus, corpusDir, newRegularizer, withoutArtifacts);
+    }
+
+    /** The retrained reference of this run: the same spec without its artifact rows. */
+    public RunSpec reference() {
+        return new RunSpec(data, artifact, layers, profile, seed, corpus, corpusDir, regularizer, true);
     }
 
     /** The language corpus this spec names (clear error if its directory is missing or empty). */
@@ -89,6 +103,7 @@ public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile p
         if (corpus != null) json.addProperty("corpus", corpus);
         if (corpusDir != null) json.addProperty("corpus_dir", corpusDir);
         if (regularizer != null) json.add("regularizer", regularizer.toJson());
+        if (withoutArtifacts) json.addProperty("without_artifacts", true);
         return json;
     }
 
@@ -98,7 +113,8 @@ public record RunSpec(String data, Artifact.Kind artifact, int layers, Profile p
                     json.get("layers").getAsInt(), Profile.parse(json.get("profile").getAsString()),
                     json.get("seed").getAsLong(), json.has("corpus") ? json.get("corpus").getAsString() : null,
                     json.has("corpus_dir") ? json.get("corpus_dir").getAsString() : null,
-                    json.has("regularizer") ? RegularizerSpec.fromJson(json.getAsJsonObject("regularizer")) : null);
+                    json.has("regularizer") ? RegularizerSpec.fromJson(json.getAsJsonObject("regularizer")) : null,
+                    json.has("without_artifacts") && json.get("without_artifacts").getAsBoolean());
         } catch (NullPointerException | IllegalStateException | UnsupportedOperationException e) {
             throw new IllegalArgumentException("run.json is missing data, artifact, layers, profile or seed: " + json, e);
         }

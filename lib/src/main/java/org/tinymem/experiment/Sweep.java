@@ -32,15 +32,32 @@ public final class Sweep {
 
     /** Whether {@code method} learns for a number of epochs (the epochs axis applies to it). */
     public static boolean hasEpochs(String method) {
-        return method.equals("subnet") || method.equals("balanced-subnet") || method.equals("slim") || method.equals("hc");
+        return method.equals("subnet") || method.equals("balanced-subnet") || method.equals("slim") || method.equals("hc")
+                || UnlearnMethods.BASELINES.contains(method);
     }
+
+    /**
+     * The grid of the baselines that are not in the paper (ga, gd, npo; issue #16), ours: AdamW
+     * learning rates 10× either side of their default 1e-3, and epochs {1, 5, 10}.
+     */
+    public static final double[] BASELINE_LEARNING_RATES = {1e-4, 1e-3, 1e-2};
+    public static final int[] BASELINE_EPOCHS = {1, 5, 10};
 
     /**
      * {@code method}'s own App. A.3.5 grid (SPEC §8) for the axes that {@code given} leaves empty:
      * ratios (neuron methods: their own; weight methods: BalancedSubnet's), epochs {1, 10, 20} where
-     * the method has epochs, loss weights {0.9, 0.7, 0.5} for BalancedSubnet.
+     * the method has epochs, loss weights {0.9, 0.7, 0.5} for BalancedSubnet. The baselines that are not in
+     * the paper (ga, gd, npo) have no ratio; their grid, not from the paper, is learning rates
+     * {@link #BASELINE_LEARNING_RATES} × epochs {@link #BASELINE_EPOCHS}.
      */
     public static Grid paperGrid(String method, Grid given) {
+        if (UnlearnMethods.BASELINES.contains(method)) {
+            List<Integer> epochs = new ArrayList<>(given.epochs());
+            List<Double> rates = new ArrayList<>(given.learningRates());
+            if (epochs.isEmpty()) for (int e : BASELINE_EPOCHS) epochs.add(e);
+            if (rates.isEmpty() && given.base().learningRate() == null) for (double r : BASELINE_LEARNING_RATES) rates.add(r);
+            return new Grid(given.ratios(), epochs, given.lossWeights(), rates, given.base());
+        }
         double[] paperRatios = switch (method) {
             case "zero", "act", "ig" -> org.tinymem.unlearn.neuron.NeuronUnlearner.PAPER_RATIOS;
             case "slim", "hc" -> org.tinymem.unlearn.neuron.NeuronUnlearner.PAPER_GATE_RATIOS;
@@ -61,25 +78,35 @@ public final class Sweep {
      *
      * @param ratios ablation ratios
      * @param epochs mask-learning epochs (Subnet, BalancedSubnet)
-     * @param lossWeights w (BalancedSubnet)
+     * @param lossWeights w (BalancedSubnet, gd, npo)
+     * @param learningRates learning rates (an axis of the baselines' grid; empty: {@code base}'s)
      * @param base every other option (learning rate, batch size, tokens, seed), applied to every point
      */
-    public record Grid(List<Double> ratios, List<Integer> epochs, List<Double> lossWeights, UnlearnMethods.Options base) {
+    public record Grid(List<Double> ratios, List<Integer> epochs, List<Double> lossWeights, List<Double> learningRates,
+                       UnlearnMethods.Options base) {
         public Grid {
             ratios = List.copyOf(ratios);
             epochs = List.copyOf(epochs);
             lossWeights = List.copyOf(lossWeights);
+            learningRates = List.copyOf(learningRates);
             java.util.Objects.requireNonNull(base, "base");
         }
 
-        /** The points of the grid, ratio-major, as method options. */
+        /** A grid without a learning-rate axis (the paper's grids have none). */
+        public Grid(List<Double> ratios, List<Integer> epochs, List<Double> lossWeights, UnlearnMethods.Options base) {
+            this(ratios, epochs, lossWeights, List.of(), base);
+        }
+
+        /** The points of the grid, ratio-major, then epochs, loss weights, learning rates, as method options. */
         public List<UnlearnMethods.Options> points() {
             List<UnlearnMethods.Options> points = new ArrayList<>();
             for (Double ratio : orDefault(ratios, base.ratio())) {
                 for (Integer epoch : orDefault(epochs, base.epochs())) {
                     for (Double w : orDefault(lossWeights, base.lossWeight())) {
-                        points.add(new UnlearnMethods.Options(ratio, epoch, w, base.learningRate(), base.seed(),
-                                base.batchSize(), base.tokens(), base.forget(), base.lambda(), base.igSteps()));
+                        for (Double lr : orDefault(learningRates, base.learningRate())) {
+                            points.add(new UnlearnMethods.Options(ratio, epoch, w, lr, base.seed(),
+                                    base.batchSize(), base.tokens(), base.forget(), base.lambda(), base.igSteps()));
+                        }
                     }
                 }
             }

@@ -52,9 +52,21 @@ public final class TrainRun {
             return new Plan(spec, kind.dataConfig(spec), kind.training(spec), kind.model(spec.layers()));
         }
 
-        /** Builds the data (deterministic: the same plan always gives the same data). */
+        /** Builds the data (deterministic: the same plan always gives the same data); a reference drops its artifact rows. */
         public TinyMemData buildData() {
-            return spec.kind().buildData(spec);
+            TinyMemData data = spec.kind().buildData(spec);
+            return spec.withoutArtifacts() ? data.withoutArtifacts() : data;
+        }
+
+        /**
+         * The retrained reference's recipe (issue #16): the run's, with as many whole epochs over the rows
+         * without artifacts as give the number of steps of the run with them (the nearest; at least one), so
+         * both models see about as many updates under the same schedule length.
+         */
+        Plan sameStepsWithout(int rowsWithArtifacts, int rowsWithout) {
+            long steps = Trainer.stepsPerEpoch(rowsWithArtifacts, training.batchSize()) * training.epochs();
+            int epochs = (int) Math.max(1, Math.round((double) steps / Trainer.stepsPerEpoch(rowsWithout, training.batchSize())));
+            return new Plan(spec, data, training.withEpochs(epochs), model);
         }
     }
 
@@ -92,6 +104,7 @@ public final class TrainRun {
         claim(dir, spec);
         Plan plan = Plan.of(spec);
         TinyMemData data = plan.buildData(); // before run.json: a missing corpus leaves the directory unclaimed
+        if (spec.withoutArtifacts()) plan = plan.sameStepsWithout(spec.kind().buildData(spec).train().size(), data.train().size());
         Json.write(dir.resolve(SPEC), spec.toJson());
         Json.write(dir.resolve(PROVENANCE), Provenance.of(plan, spec.seed(), data.fingerprint()));
         spec.kind().writeTokenSets(data, dir);

@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.tinymem.unlearn.baseline.GradientAscent;
+import org.tinymem.unlearn.baseline.GradientDifference;
+import org.tinymem.unlearn.baseline.NegativePreference;
+import org.tinymem.unlearn.baseline.Training;
 import org.tinymem.unlearn.neuron.Act;
 import org.tinymem.unlearn.neuron.HardConcrete;
 import org.tinymem.unlearn.neuron.IntegratedGradients;
@@ -77,7 +81,27 @@ public final class UnlearnMethods {
             return new IntegratedGradients(new IntegratedGradients.Params(o.ratio(d.ratio()),
                     o.igSteps == null ? d.steps() : o.igSteps, d.batchSize()));
         });
+        // baselines from the unlearning literature, not in the paper: fine-tuning, unit = optimizer steps
+        METHODS.put("ga", o -> {
+            o.only("ga", Set.of("epochs", "lr", "seed", "batch-size"));
+            return new GradientAscent(new GradientAscent.Params(training(o)));
+        });
+        METHODS.put("gd", o -> {
+            o.only("gd", Set.of("epochs", "lr", "seed", "batch-size", "loss-weight"));
+            GradientDifference.Params d = GradientDifference.Params.defaults();
+            return new GradientDifference(new GradientDifference.Params(training(o),
+                    o.lossWeight == null ? d.lossWeight() : o.lossWeight));
+        });
+        METHODS.put("npo", o -> {
+            o.only("npo", Set.of("epochs", "lr", "seed", "batch-size", "loss-weight"));
+            NegativePreference.Params d = NegativePreference.Params.defaults();
+            return new NegativePreference(new NegativePreference.Params(training(o), d.beta(),
+                    o.lossWeight == null ? d.lossWeight() : o.lossWeight));
+        });
     }
+
+    /** The names of the methods that are not in the paper (baselines from the unlearning literature). */
+    public static final Set<String> BASELINES = Set.of("ga", "gd", "npo");
 
     private UnlearnMethods() {}
 
@@ -150,6 +174,12 @@ public final class UnlearnMethods {
         o.only(method, Set.of("ratio"));
         Durable.Params d = Durable.Params.defaults();
         return new Durable.Params(o.ratio(d.ratio()), d.batchSize(), d.tensors());
+    }
+
+    private static Training training(Options o) {
+        Training d = Training.defaults();
+        return new Training(o.learningRate == null ? d.learningRate() : o.learningRate, o.epochs == null ? d.epochs() : o.epochs,
+                o.batchSize == null ? d.batchSize() : o.batchSize, d.weightDecay(), o.seed());
     }
 
     private static Subnet.Params subnet(Options o, Subnet.Params d) {

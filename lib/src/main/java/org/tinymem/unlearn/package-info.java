@@ -3,7 +3,9 @@
  * every method, the unlearn/retain sets ({@link org.tinymem.unlearn.UnlearnSets}), shared mask,
  * gradient and batch helpers, and the measured workflow ({@link org.tinymem.unlearn.Unlearning}).
  * Weight-level methods (Algorithms 1–6) live in {@code unlearn.weight}, neuron-level ones (Chang et al.
- * 2024) in {@code unlearn.neuron}.
+ * 2024) in {@code unlearn.neuron}, fine-tuning baselines from the unlearning literature that are not in the
+ * paper (gradient ascent, gradient difference, NPO) in {@code unlearn.baseline}; {@link
+ * org.tinymem.unlearn.Relearning} checks whether an edit's memorization comes back after clean fine-tuning.
  *
  * <p>Choices of ours, beyond SPEC §7:
  * <ul>

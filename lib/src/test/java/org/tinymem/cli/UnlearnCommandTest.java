@@ -25,4 +25,25 @@ class UnlearnCommandTest {
                 "a missing run directory is an error");
         assertFalse(Files.exists(dir.resolve("a")));
     }
+
+    @Test
+    void aBaselineWithRelearningWritesTheApproximateAndRelearnMeasures() throws Exception {
+        Path run = dir.resolve("tiny");
+        assertEquals(0, TinyMemCli.run("train", "--data", "tiny-memorizer", "--artifact", "noise", "--layers", "2", "--profile", "smoke",
+                "--out", run.toString()));
+        Path out = dir.resolve("ga");
+        assertEquals(1, TinyMemCli.run("unlearn", "--model", run.toString(), "--method", "ga", "--ratio", "0.1", "--out", out.toString()),
+                "ga has no ratio");
+        assertEquals(0, TinyMemCli.run("unlearn", "--model", run.toString(), "--method", "ga", "--epochs", "1", "--relearn-steps", "3",
+                "--out", out.toString()));
+        com.google.gson.JsonObject json = org.tinymem.util.Json.read(out.resolve("unlearn.json"));
+        assertEquals("steps", json.get("unit").getAsString());
+        assertEquals(3, json.get("relearn_steps").getAsInt());
+        assertTrue(json.has("relearn_percent_memorized") && json.has("recovered_percent"), json.toString());
+        for (String key : new String[] {"percent_approx_memorized", "rouge_l", "extraction_strength", "token_match", "edit_distance"}) {
+            assertTrue(json.getAsJsonObject("after").has(key), key);
+        }
+        assertEquals(1, TinyMemCli.run("unlearn", "--model", run.toString(), "--method", "ga", "--relearn-steps", "-1",
+                "--out", dir.resolve("neg").toString()));
+    }
 }

@@ -51,7 +51,7 @@ class UnlearningTest {
     @Test
     void methodsAreFoundByNameAndBadOptionsAreRefused() {
         assertEquals(List.of("greedy", "durable", "durable-agg", "sou", "subnet", "balanced-subnet", "zero", "act",
-                "slim", "hc", "ig"), UnlearnMethods.names());
+                "slim", "hc", "ig", "ga", "gd", "npo"), UnlearnMethods.names());
         for (String name : UnlearnMethods.names()) {
             assertEquals(name, UnlearnMethods.create(name, UnlearnMethods.Options.defaults()).method());
         }
