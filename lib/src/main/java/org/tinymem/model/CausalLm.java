@@ -44,8 +44,10 @@ public interface CausalLm extends AutoCloseable {
     /** A new, empty cache for {@link #logits(NDArray, KvCache)}. */
     KvCache newCache();
 
-    /** The MLP parameters of every block (the default tensors that unlearning may edit, SPEC §7). */
-    List<String> mlpParameterNames();
+    /** The MLP parameters of every block (the default tensors that unlearning may edit, SPEC §7): names with {@code .mlp.}. */
+    default List<String> mlpParameterNames() {
+        return parameters().keySet().stream().filter(name -> name.contains(".mlp.")).toList();
+    }
 
     /** Where block {@code layer}'s MLP hidden units live in {@link #parameters()} (for neuron-level methods). */
     MlpUnitLayout mlpUnits(int layer);

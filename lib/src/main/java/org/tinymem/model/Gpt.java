@@ -159,7 +159,7 @@ public final class Gpt implements CausalLm {
         int d = config.embedDim();
         NDArray positions = tokens.getManager().arange(offset, offset + (int) time, 1, DataType.INT64);
         NDArray x = embed(tokens, w("transformer.wte.weight", iv)).add(embed(positions, w("transformer.wpe.weight", iv)));
-        NDArray causalMask = time > 1 ? causalMask(tokens.getManager(), (int) time, offset) : null;
+        NDArray causalMask = time > 1 ? CausalMask.of(tokens.getManager(), (int) time, offset) : null;
         for (int l = 0; l < config.layers(); l++) {
             String p = "transformer.h." + l + ".";
             // Attention: pre-LayerNorm, causal, scaled by 1/sqrt(head_dim).
@@ -204,25 +204,6 @@ public final class Gpt implements CausalLm {
 
     private NDArray heads(NDArray x, long batch, long time) {
         return x.reshape(batch, time, config.heads(), config.headDim()).transpose(0, 2, 1, 3);
-    }
-
-    /** −∞ above the diagonal: query i (at absolute position offset + i) sees keys 0..offset + i. */
-    private static NDArray causalMask(NDManager manager, int time, int offset) {
-        int keys = offset + time;
-        float[] mask = new float[time * keys];
-        for (int i = 0; i < time; i++) {
-            for (int j = offset + i + 1; j < keys; j++) mask[i * keys + j] = Float.NEGATIVE_INFINITY;
-        }
-        return manager.create(mask, new Shape(time, keys));
-    }
-
-    @Override
-    public List<String> mlpParameterNames() {
-        List<String> names = new ArrayList<>();
-        for (String name : parameters.keySet()) {
-            if (name.contains(".mlp.")) names.add(name);
-        }
-        return names;
     }
 
     /** Conv1D layout (in, out): a unit is a column of {@code c_fc.weight} and a row of {@code c_proj.weight}. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.tinymem.model.CausalLm;
+import org.tinymem.model.CausalMask;
 import org.tinymem.model.Intervention;
 import org.tinymem.model.KvCache;
 import org.tinymem.model.MlpUnitLayout;
@@ -214,7 +215,7 @@ public final class GptNeoX implements CausalLm {
                     + config.maxPositions());
         }
         NDArray x = Embedding.embedding(tokens, w(EMBED_IN, iv), SparseFormat.DENSE).singletonOrThrow();
-        NDArray causalMask = time > 1 ? causalMask(tokens.getManager(), (int) time, offset) : null;
+        NDArray causalMask = time > 1 ? CausalMask.of(tokens.getManager(), (int) time, offset) : null;
         for (int l = 0; l < config.layers(); l++) {
             String p = "gpt_neox.layers." + l + ".";
             NDArray attention = attention(layerNorm(x, p + "input_layernorm", iv), l, p, iv, cache, offset, causalMask);
@@ -274,25 +275,6 @@ public final class GptNeoX implements CausalLm {
     private NDArray layerNorm(NDArray x, String prefix, Intervention iv) {
         return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), w(prefix + ".weight", iv), w(prefix + ".bias", iv),
                 (float) config.layerNormEps()).singletonOrThrow();
-    }
-
-    /** −∞ above the diagonal: query i (at absolute position offset + i) sees keys 0..offset + i. */
-    private static NDArray causalMask(NDManager manager, int time, int offset) {
-        int keys = offset + time;
-        float[] mask = new float[time * keys];
-        for (int i = 0; i < time; i++) {
-            for (int j = offset + i + 1; j < keys; j++) mask[i * keys + j] = Float.NEGATIVE_INFINITY;
-        }
-        return manager.create(mask, new Shape(time, keys));
-    }
-
-    @Override
-    public List<String> mlpParameterNames() {
-        List<String> names = new ArrayList<>();
-        for (String name : parameters.keySet()) {
-            if (name.contains(".mlp.")) names.add(name);
-        }
-        return names;
     }
 
     /** {@code nn.Linear} layout (out, in): a unit is a row of {@code dense_h_to_4h.weight} and a column of {@code dense_4h_to_h.weight}. */
