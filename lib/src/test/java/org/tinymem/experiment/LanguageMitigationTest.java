@@ -70,8 +70,10 @@ class LanguageMitigationTest {
             Unlearning.Baseline baseline = new Unlearning.Baseline(LanguageMeasures.INSTANCE.measure(model, data), sets,
                     LanguageMeasures.INSTANCE);
             for (String name : UnlearnMethods.names()) {
-                double ratio = name.equals("greedy") ? 1e-3 : 0.05;
-                Integer epochs = List.of("subnet", "balanced-subnet", "slim", "hc").contains(name) ? 1 : null;
+                // the literature baselines (ga, gd, npo) take no ratio: their unit is optimizer steps
+                boolean baselineMethod = UnlearnMethods.BASELINES.contains(name);
+                Double ratio = baselineMethod ? null : name.equals("greedy") ? 1e-3 : 0.05;
+                Integer epochs = baselineMethod || List.of("subnet", "balanced-subnet", "slim", "hc").contains(name) ? 1 : null;
                 var options = new UnlearnMethods.Options(ratio, epochs, null, null, 0);
                 try (Unlearning.Result result = Unlearning.apply(model, data, baseline, UnlearnMethods.create(name, options))) {
                     Scorecard.Row row = result.row();

@@ -17,7 +17,7 @@ class ModelKindTest {
 
     @Test
     void everyDataNameHasOneKindWithItsMeasuresAndSelectionRule() {
-        assertEquals(List.of("math-add", "math-mult", "lang", "tiny-memorizer"), ModelKind.names());
+        assertEquals(List.of("math-add", "math-mult", "lang", "tiny-memorizer", "tiny-pythia"), ModelKind.names());
         assertEquals(RunSpec.DATA, ModelKind.names());
         for (String name : ModelKind.names()) assertEquals(name, ModelKind.of(name).name());
         ModelKind add = ModelKind.of("math-add");
