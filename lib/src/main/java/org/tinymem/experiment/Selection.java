@@ -25,6 +25,10 @@ import org.tinymem.eval.Scorecard;
  *   time (when that time is known); if no run of the sweep qualifies the criterion is waived
  *   ("we do not enforce the inclusion criteria for that particular unlearning method"). Production
  *   models also require perplexity after the edit &lt; 500 ({@link Criterion#maxPerformanceAfter}).</li>
+ *   <li><b>No-op settings</b> (ours): a row that ablated nothing (a ratio that rounds to zero units of
+ *   a narrow model, e.g. 0.001 × 512 neurons) is not a setting of the method but the unedited model;
+ *   it never wins while some row of the grid edited something. Without this rule, when no setting lowers
+ *   memorization, the no-op scores 100 + 0 and beats every real edit (measured on TinyPythia, notebook 07).</li>
  *   <li>Rows whose score is not a number (e.g. a model that memorized nothing before) never win;
  *   ties keep the earlier row (the sweep's order).</li>
  * </ul>
@@ -96,6 +100,8 @@ public final class Selection {
                 .filter(i -> criterion.maxPerformanceAfter().isEmpty()
                         || rows.get(i).performanceAfter() < criterion.maxPerformanceAfter().getAsDouble())
                 .toList();
+        List<Integer> edited = candidates.stream().filter(i -> rows.get(i).ablated() > 0).toList();
+        if (!edited.isEmpty()) candidates = edited; // no-op settings only when nothing else ran
         if (criterion.maxSeconds().isPresent()) {
             List<Integer> inTime = candidates.stream()
                     .filter(i -> rows.get(i).seconds() <= criterion.maxSeconds().getAsDouble()).toList();

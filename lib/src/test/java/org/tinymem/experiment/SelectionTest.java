@@ -94,4 +94,15 @@ class SelectionTest {
                 .orElseThrow().label());
         assertTrue(RegularizerSelection.best(List.of(broken), Selection.Kind.MATH).isEmpty());
     }
+
+    /** A setting that ablated nothing is the unedited model: it loses to any real edit, even a useless one. */
+    @Test
+    void aRunThatAblatedNothingNeverWinsOverOneThatEditedSomething() {
+        Scorecard.Row noOp = new Scorecard.Row("hc", "ratio 0.001", "perplexity", 100, 100, 2000, 2000, 0, "neurons", 0.01);
+        Scorecard.Row useless = new Scorecard.Row("hc", "ratio 0.01", "perplexity", 100, 100, 2000, 2010, 20, "neurons", 1);
+        assertEquals("ratio 0.01", Selection.best(List.of(noOp, useless), Selection.Criterion.language())
+                .orElseThrow().parameters());
+        assertEquals("ratio 0.001", Selection.best(List.of(noOp), Selection.Criterion.language())
+                .orElseThrow().parameters(), "with nothing else, the no-op is still reported");
+    }
 }
