@@ -21,8 +21,14 @@ final class SweepCollectCommand implements Callable<Integer> {
     @Option(names = "--out", description = "the CSV file (default: PLAN/" + CSV + ", rewritten each time)")
     Path out;
 
+    @Option(names = "--select-by", paramLabel = "MEASURE", defaultValue = "percent_memorized",
+            description = "the memorization measure whose %% difference is M in the selection rule: percent_memorized"
+                    + " (Eq. 1, the paper's; default), or ours: percent_approx_memorized, extraction_strength, token_match, rouge_l")
+    String selectBy;
+
     @Override
     public Integer call() {
+        org.tinymem.eval.Measures.memorizationMeasure(selectBy);
         SweepPlan sweep = SweepPlan.read(plan);
         Path file = out != null ? out : sweep.dir().resolve(CSV);
         ResultStore store = new ResultStore(sweep);
@@ -30,7 +36,7 @@ final class SweepCollectCommand implements Callable<Integer> {
         org.tinymem.util.AtomicFiles.writeString(file, SweepResults.csv(rows));
         long done = rows.stream().filter(r -> r.get("status").equals(ResultStore.Status.DONE.label())).count();
         System.out.printf("wrote %s: %d rows, %d with results%n", file, rows.size(), done);
-        var selected = SweepResults.selected(store, rows);
+        var selected = SweepResults.selected(store, rows, selectBy);
         if (selected.isEmpty() && done > 0) {
             System.out.println("no run passed the selection rule (a score needs a defined M and utility difference; production"
                     + " models also need perplexity after < 500, App. A.4.2): results.csv has every run");
@@ -38,7 +44,7 @@ final class SweepCollectCommand implements Callable<Integer> {
         if (!selected.isEmpty()) {
             Path best = file.resolveSibling(BEST);
             org.tinymem.util.AtomicFiles.writeString(best, SweepResults.csv(selected));
-            System.out.printf("wrote %s: each method's selected run per model (App. A.3.5)%n", best);
+            System.out.printf("wrote %s: each method's selected run per model (App. A.3.5; M from %s)%n", best, selectBy);
             for (var row : selected) {
                 System.out.printf("  model %s  %-16s #%s  score %s  of %s runs%n", row.get("model"), row.get("method"), row.get("index"),
                         String.format("%.2f", Double.parseDouble(row.get("score"))), row.get("candidates"));

@@ -27,6 +27,24 @@ public interface Measures {
     /** % of probes with ROUGE-L ≥ 0.75 (approximate memorization, after Ippolito et al. 2022). */
     String PERCENT_APPROX_MEMORIZED = "percent_approx_memorized";
 
+    /**
+     * The measures a selection may take as M (the % difference of memorization): each grows with
+     * memorization. Eq. 1's exact match is the paper's; the others are ours (issue 16), so that a sweep
+     * can be judged by approximate memorization too. {@link #EDIT_DISTANCE} is absent: it falls as
+     * memorization grows.
+     */
+    java.util.List<String> MEMORIZATION_MEASURES = java.util.List.of(PERCENT_MEMORIZED, PERCENT_APPROX_MEMORIZED,
+            EXTRACTION_STRENGTH, TOKEN_MATCH, ROUGE_L);
+
+    /** {@code name} when it is one of {@link #MEMORIZATION_MEASURES}; otherwise an error naming them. */
+    static String memorizationMeasure(String name) {
+        if (!MEMORIZATION_MEASURES.contains(name)) {
+            throw new IllegalArgumentException("'" + name + "' is not a memorization measure to select by: use one of "
+                    + String.join(", ", MEMORIZATION_MEASURES));
+        }
+        return name;
+    }
+
     /** The utility measure that {@link #measure} reports besides memorization. */
     Utility utility();
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.OptionalInt;
+import org.tinymem.eval.Measures;
 import org.tinymem.eval.Scorecard;
 import org.tinymem.experiment.Selection;
 import org.tinymem.experiment.TrainRun;
@@ -125,6 +126,16 @@ public final class SweepResults {
 
     /** As {@link #selected(ResultStore)}, from the plan's {@link #rows} already collected. */
     public static List<Map<String, String>> selected(ResultStore store, List<Map<String, String>> all) {
+        return selected(store, all, Measures.PERCENT_MEMORIZED);
+    }
+
+    /**
+     * As {@link #selected(ResultStore, List)} with M taken from {@code memorization} (one of
+     * {@link Measures#MEMORIZATION_MEASURES}; the paper's is {@link Measures#PERCENT_MEMORIZED}); each row
+     * records it as {@code selected_by}.
+     */
+    public static List<Map<String, String>> selected(ResultStore store, List<Map<String, String>> all, String memorization) {
+        Measures.memorizationMeasure(memorization);
         SweepPlan plan = store.plan();
         Map<String, List<PlanEntry>> groups = new LinkedHashMap<>();
         Map<String, Double> extraSeconds = new LinkedHashMap<>();
@@ -146,13 +157,14 @@ public final class SweepResults {
             Double limit = extraSeconds.get(first.option("--model"));
             if (limit != null) criterion = criterion.withExtraFineTuneSeconds(limit);
             List<Scorecard.Row> rows = group.stream()
-                    .map(e -> UnlearnRuns.row(Json.read(plan.result(e).resolve(resultFile("unlearn"))))).toList();
+                    .map(e -> UnlearnRuns.row(Json.read(plan.result(e).resolve(resultFile("unlearn"))), memorization)).toList();
             OptionalInt best = Selection.bestIndex(rows, criterion);
             if (best.isEmpty()) continue;
             Map<String, String> row = new LinkedHashMap<>(all.get(group.get(best.getAsInt()).index()));
             row.put("score", Double.toString(Selection.score(rows.get(best.getAsInt()), criterion.kind())));
             row.put("candidates", Integer.toString(group.size()));
             row.put("time_limit_s", limit == null ? "" : Double.toString(limit));
+            row.put("selected_by", memorization);
             selected.add(row);
         }
         return selected;

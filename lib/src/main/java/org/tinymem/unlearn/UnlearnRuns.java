@@ -140,12 +140,26 @@ public final class UnlearnRuns {
 
     /** The scorecard row of a saved record (records without {@code performance_measure} are math: accuracy). */
     public static Scorecard.Row row(JsonObject json) {
+        return row(json, Measures.PERCENT_MEMORIZED);
+    }
+
+    /**
+     * The scorecard row of a saved record with {@code memorization} (one of {@link Measures#MEMORIZATION_MEASURES})
+     * as its memorization before and after, so that selection's M is the % difference of that measure.
+     * A record saved before the measure existed is an error that says to run it again.
+     */
+    public static Scorecard.Row row(JsonObject json, String memorization) {
+        Measures.memorizationMeasure(memorization);
         JsonObject before = json.getAsJsonObject("before");
         JsonObject after = json.getAsJsonObject("after");
+        if (!before.has(memorization) || !after.has(memorization)) {
+            throw new IllegalArgumentException("this " + json.get("method").getAsString() + " record has no '" + memorization
+                    + "' (saved before that measure existed): run it again to select by it");
+        }
         String utility = json.has("performance_measure") ? json.get("performance_measure").getAsString()
                 : Utility.ACCURACY.metric();
         return new Scorecard.Row(json.get("method").getAsString(), json.get("parameters").getAsString(), utility,
-                before.get(Measures.PERCENT_MEMORIZED).getAsDouble(), after.get(Measures.PERCENT_MEMORIZED).getAsDouble(),
+                before.get(memorization).getAsDouble(), after.get(memorization).getAsDouble(),
                 before.get(utility).getAsDouble(), after.get(utility).getAsDouble(), json.get("ablated").getAsLong(),
                 json.get("unit").getAsString(), json.get("seconds").getAsDouble());
     }

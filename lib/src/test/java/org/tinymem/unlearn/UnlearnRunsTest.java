@@ -60,4 +60,37 @@ class UnlearnRunsTest {
         assertTrue(table.doubleColumn("energy_wh").get(0) > 0);
         assertEquals(2, UnlearningResults.scatter("M vs A", List.of(first, aggregated)).getTraces().length);
     }
+
+    /** Selecting by approximate memorization changes the winner when an edit only breaks the exact match. */
+    @Test
+    void aRecordCanBeScoredByAnApproximateMemorizationMeasure() {
+        String shallow = record("shallow", 10, 90, 20);  // exact match gone, continuations still close
+        String deep = record("deep", 30, 10, 25);        // some exact matches left, the rest far away
+        var rows = java.util.stream.Stream.of(shallow, deep).map(s -> com.google.gson.JsonParser.parseString(s).getAsJsonObject()).toList();
+        var exact = rows.stream().map(UnlearnRuns::row).toList();
+        var approx = rows.stream().map(j -> UnlearnRuns.row(j, org.tinymem.eval.Measures.PERCENT_APPROX_MEMORIZED)).toList();
+        assertEquals(-90, exact.get(0).memorizationDifference(), 1e-9);
+        assertEquals(-10, approx.get(0).memorizationDifference(), 1e-9);
+        var criterion = org.tinymem.experiment.Selection.Criterion.language();
+        assertEquals("shallow", org.tinymem.experiment.Selection.best(exact, criterion).orElseThrow().parameters());
+        assertEquals("deep", org.tinymem.experiment.Selection.best(approx, criterion).orElseThrow().parameters());
+        String error = assertThrows(IllegalArgumentException.class,
+                () -> UnlearnRuns.row(rows.get(0), org.tinymem.eval.Measures.EDIT_DISTANCE)).getMessage();
+        assertTrue(error.contains("edit_distance") && error.contains("percent_approx_memorized"), error);
+        var old = com.google.gson.JsonParser.parseString(shallow.replace("\"percent_approx_memorized\": 90.0,", "")
+                .replace("\"percent_approx_memorized\": 100.0,", "")).getAsJsonObject();
+        error = assertThrows(IllegalArgumentException.class,
+                () -> UnlearnRuns.row(old, org.tinymem.eval.Measures.PERCENT_APPROX_MEMORIZED)).getMessage();
+        assertTrue(error.contains("run it again"), error);
+    }
+
+    /** An unlearn.json with exact % memorized 100 → exact, approx 100 → approx and perplexity 100 → ppl. */
+    private static String record(String name, double exact, double approx, double ppl) {
+        return """
+                {"method": "m", "parameters": "%s", "ablated": 5, "unit": "weights", "seconds": 1.0,
+                 "performance_measure": "perplexity",
+                 "before": {"percent_memorized": 100.0, "percent_approx_memorized": 100.0, "perplexity": 100.0},
+                 "after": {"percent_memorized": %.1f, "percent_approx_memorized": %.1f, "perplexity": %.1f}}
+                """.formatted(name, exact, approx, 100 + ppl);
+    }
 }
