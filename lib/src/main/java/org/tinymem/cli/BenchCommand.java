@@ -30,10 +30,12 @@ import picocli.CommandLine.Parameters;
  * seconds of one unlearning method; {@code tinymem bench neox-layer}: seconds of one synthetic
  * GPT-NeoX block of a given width (benchmarks, not tests).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: 'bench train' times training steps,"
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: 'bench train' times training steps (and their GFLOPS),"
+        + " 'bench eval' memorization decoding with and without the KV cache, 'bench matmul' this machine's GFLOPS,"
         + " 'bench unlearn' an unlearning method, 'bench neox-layer' one GPT-NeoX (Pythia) block of a given width.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "what to time: train, unlearn or neox-layer")
+    @Parameters(index = "0", description = "what to time: train, eval (memorization decoding with and without the KV cache),"
+            + " matmul (this machine's GFLOPS), unlearn or neox-layer")
     String what;
 
     @Option(names = "--data", defaultValue = "math-mult", description = "math-add, math-mult or lang (quick-profile rows; default: ${DEFAULT-VALUE})")
@@ -45,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "rows per step (default: 128 for train, 1 for neox-layer)")
     Integer batch;
 
-    @Option(names = "--steps", defaultValue = "10", description = "timed steps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "10", description = "timed steps (train) or products (matmul; the median counts) (default: ${DEFAULT-VALUE})")
     int steps;
 
     @Option(names = "--warmup", defaultValue = "3", description = "untimed steps first (default: ${DEFAULT-VALUE})")
@@ -63,7 +65,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "balanced-subnet", description = "bench unlearn: the method (default: ${DEFAULT-VALUE})")
     String method;
 
-    @Option(names = "--model", description = "bench unlearn: a run directory (default: train a smoke 4-layer model first)")
+    @Option(names = "--model", description = "bench unlearn and eval: a run directory (default: unlearn trains a smoke 4-layer model first;"
+            + " eval decodes an untrained model of --data's quick shape)")
     java.nio.file.Path model;
 
     @Option(names = "--hidden", defaultValue = "4096", description = "bench neox-layer: hidden_size (default: ${DEFAULT-VALUE}, Pythia-6.9B)")
@@ -82,17 +85,19 @@ final class BenchCommand implements Callable<Integer> {
             + " is a prompt of half of them plus the rest greedily (default: ${DEFAULT-VALUE})")
     int tokens;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "bench neox-layer: timed repeats after one warm-up (default: ${DEFAULT-VALUE})")
+    @Option(names = "--repeats", defaultValue = "3", description = "bench neox-layer and eval: timed repeats after one warm-up (eval reports the best; default: ${DEFAULT-VALUE})")
     int repeats;
 
     @Override
     public Integer call() {
         if (what.equals("unlearn")) return UnlearnBench.run(method, model);
+        if (what.equals("eval")) return EvalBench.run(data, layers == null ? 4 : layers, model, repeats);
+        if (what.equals("matmul")) return MatmulBench.run(4800, 512, 512, steps);
         if (what.equals("neox-layer")) {
             return NeoxLayerBench.run(hidden, heads, intermediate, vocab, tokens, batch == null ? 1 : batch,
                     layers == null ? 32 : layers, repeats);
         }
-        if (!what.equals("train")) throw new IllegalArgumentException("unknown benchmark '" + what + "': use train, unlearn or neox-layer");
+        if (!what.equals("train")) throw new IllegalArgumentException("unknown benchmark '" + what + "': use train, eval, matmul, unlearn or neox-layer");
         if (layers == null) layers = 4;
         if (batch == null) batch = 128;
         if (batch <= 0 || steps <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --steps must be positive");
@@ -156,8 +161,31 @@ final class BenchCommand implements Callable<Integer> {
                     layers, batch, loss, tokensPerStep, System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("LD_PRELOAD"));
             System.out.printf("min %.1f ms, median %.1f ms, max %.1f ms over %d steps%n", millis[0], median, millis[steps - 1], steps);
             System.out.printf("RESULT ms_per_step=%.1f tokens_per_s=%.0f%n", median, tokensPerStep / (median / 1000));
+            if (plan.model() instanceof org.tinymem.model.GptConfig gpt) {
+                double gflop = trainingStepFlops(gpt, batch, tokensPerStep / batch) / 1e9;
+                int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+                double peak = MatmulBench.gflops(4800, 512, 512, 10);
+                System.out.printf("%.1f GFLOP per step (analytic); matmul peak at %d thread(s) %.1f GFLOPS (bench matmul's shape)%n",
+                        gflop, threads, peak);
+                System.out.printf("RESULT train_gflops=%.1f peak_gflops=%.1f percent_of_peak=%.1f%n", gflop / (median / 1000), peak,
+                        100 * gflop / (median / 1000) / peak);
+            }
         }
         return median;
+    }
+
+    /**
+     * Floating-point operations of one training step of a TinyMem GPT (forward + backward ≈ 3 ×
+     * forward, the usual count): per token 2 × (12·d² per block + d·V for the head) and per block the
+     * two attention products, 2 × 2·S²·d per row (computed in full, mask or not). Layer norms,
+     * softmax, GELU and the optimizer are left out (a few % at these shapes).
+     */
+    static double trainingStepFlops(org.tinymem.model.GptConfig config, int rows, long seqLen) {
+        double d = config.embedDim();
+        double tokens = (double) rows * seqLen;
+        double forward = 2 * tokens * (12 * d * d * config.layers() + d * config.vocabSize())
+                + config.layers() * 4.0 * rows * seqLen * seqLen * d;
+        return 3 * forward;
     }
 
     /** The process's peak resident set (Linux VmHWM), or NaN where /proc is unavailable. */

@@ -57,6 +57,11 @@ public final class Memorization {
      * batch, so probes are grouped by (prompt, continuation) length.
      */
     private static List<int[]> generate(CausalLm model, List<MemorizationProbe> probes) {
+        return continuations(model, probes, Generator.Decoding.KV_CACHE);
+    }
+
+    /** Greedy continuations of every probe, in probe order, decoded as {@code decoding} says ({@code bench eval}). */
+    public static List<int[]> continuations(CausalLm model, List<MemorizationProbe> probes, Generator.Decoding decoding) {
         Map<String, List<Integer>> groups = new TreeMap<>();
         for (int i = 0; i < probes.size(); i++) {
             MemorizationProbe probe = probes.get(i);
@@ -65,7 +70,7 @@ public final class Memorization {
         int[][] out = new int[probes.size()][];
         for (List<Integer> group : groups.values()) {
             List<int[]> prompts = group.stream().map(i -> probes.get(i).prompt()).toList();
-            List<int[]> generated = Generator.greedy(model, prompts, probes.get(group.get(0)).memorized().length, BATCH);
+            List<int[]> generated = Generator.greedy(model, prompts, probes.get(group.get(0)).memorized().length, BATCH, decoding);
             for (int j = 0; j < group.size(); j++) out[group.get(j)] = generated.get(j);
         }
         return Arrays.asList(out);

@@ -51,11 +51,59 @@ public final class Generator {
         return out;
     }
 
+    /**
+     * The same continuations without a cache: every step runs the whole sequence so far through the
+     * model. Quadratic in the continuation's length; kept as the reference that {@code bench eval}
+     * times the cache against (issue 17) and that tests compare with.
+     */
+    public static int[][] greedyRecomputing(CausalLm model, List<int[]> prompts, int newTokens) {
+        if (prompts.isEmpty()) return new int[0][];
+        int promptLength = prompts.get(0).length;
+        if (prompts.stream().anyMatch(p -> p.length != promptLength)) {
+            throw new IllegalArgumentException("greedyRecomputing() needs prompts of one length; group them first");
+        }
+        if (promptLength + newTokens - 1 > model.contextLength()) {
+            throw new IllegalArgumentException("prompt " + promptLength + " + " + newTokens + " new tokens exceed the context "
+                    + model.contextLength());
+        }
+        int rows = prompts.size();
+        List<int[]> sequences = new ArrayList<>(rows);
+        for (int[] prompt : prompts) sequences.add(java.util.Arrays.copyOf(prompt, promptLength + newTokens));
+        int[][] out = new int[rows][newTokens];
+        try (NDManager manager = model.manager().newSubManager()) {
+            for (int t = 0; t < newTokens; t++) {
+                int length = promptLength + t;
+                long[] next;
+                try (NDScope ignored = new NDScope()) {
+                    NDArray input = TokenBatch.pack(manager, sequences.stream().map(s -> java.util.Arrays.copyOf(s, length)).toList(), 0);
+                    NDArray logits = model.logits(input, Intervention.NONE);
+                    next = logits.get(new ai.djl.ndarray.index.NDIndex(":, -1, :")).argMax(-1).toType(DataType.INT64, false).toLongArray();
+                }
+                for (int r = 0; r < rows; r++) {
+                    out[r][t] = (int) next[r];
+                    sequences.get(r)[length] = (int) next[r];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How greedy continuations are decoded: with the KV cache (what every measure uses) or by recomputation. */
+    public enum Decoding {
+        KV_CACHE, RECOMPUTE
+    }
+
     /** Greedy continuations in chunks of at most {@code batchSize} prompts. */
     public static List<int[]> greedy(CausalLm model, List<int[]> prompts, int newTokens, int batchSize) {
+        return greedy(model, prompts, newTokens, batchSize, Decoding.KV_CACHE);
+    }
+
+    /** Greedy continuations in chunks of at most {@code batchSize} prompts, decoded as {@code decoding} says. */
+    public static List<int[]> greedy(CausalLm model, List<int[]> prompts, int newTokens, int batchSize, Decoding decoding) {
         List<int[]> out = new ArrayList<>(prompts.size());
         for (int start = 0; start < prompts.size(); start += batchSize) {
-            int[][] chunk = greedy(model, prompts.subList(start, Math.min(prompts.size(), start + batchSize)), newTokens);
+            List<int[]> part = prompts.subList(start, Math.min(prompts.size(), start + batchSize));
+            int[][] chunk = decoding == Decoding.KV_CACHE ? greedy(model, part, newTokens) : greedyRecomputing(model, part, newTokens);
             java.util.Collections.addAll(out, chunk);
         }
         return out;

@@ -40,6 +40,21 @@ class GptTest {
         }
     }
 
+    /** bench eval's reference path: decoding without the cache gives the cached continuations, batched and chunked. */
+    @Test
+    void recomputingDecodingEqualsCachedDecodingForABatch() {
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(GptConfig.math(2), 5, manager)) {
+            List<int[]> prompts = List.of(new int[] {10, 1, 2, 12, 3}, new int[] {10, 4, 4, 11, 9}, new int[] {10, 7, 0, 12, 1});
+            int[][] cached = Generator.greedy(model, prompts, 9);
+            int[][] recomputed = Generator.greedyRecomputing(model, prompts, 9);
+            for (int r = 0; r < prompts.size(); r++) assertArrayEquals(cached[r], recomputed[r], "row " + r);
+            List<int[]> chunked = Generator.greedy(model, prompts, 9, 2, Generator.Decoding.RECOMPUTE);
+            for (int r = 0; r < prompts.size(); r++) assertArrayEquals(cached[r], chunked.get(r), "chunked row " + r);
+            assertThrows(IllegalArgumentException.class,
+                    () -> Generator.greedyRecomputing(model, List.of(new int[] {1, 2}, new int[] {1}), 3));
+        }
+    }
+
     @Test
     void cachedDecodingMatchesTheFullForwardPass() {
         try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(GptConfig.math(2), 3, manager)) {
