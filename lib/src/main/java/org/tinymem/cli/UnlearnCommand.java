@@ -119,9 +119,15 @@ final class UnlearnCommand implements Callable<Integer> {
                     ? ProductionData.of(set.read(memorized, gpt.vocabSize()), set.read(retain, gpt.vocabSize()),
                             set.read(perplexity, gpt.vocabSize()), gpt.vocabSize(), set.prompt, set.match)
                     : TrainRun.dataOf(model);
+            // a TinyMem run's unedited measures are cached in the run (BaselineCache); a production directory is not written to
+            org.tinymem.unlearn.BaselineCache.Lookup lookup = production ? null : org.tinymem.unlearn.BaselineCache.baseline(gpt, data,
+                    TrainRun.specOf(model).kind().measures(), retainRows, seed, model.resolve(org.tinymem.unlearn.BaselineCache.DIR));
             Unlearning.Baseline baseline = production
                     ? Unlearning.Baseline.of(gpt, data, LanguageMeasures.INSTANCE, retainRows, seed)
-                    : TrainRun.specOf(model).kind().unlearningBaseline(gpt, data, retainRows, seed);
+                    : lookup.baseline();
+            if (lookup != null && lookup.outcome() == org.tinymem.unlearn.BaselineCache.Outcome.READ) {
+                System.out.println("the unedited model's measures and memorized probes: read from " + lookup.file());
+            }
             System.out.printf("%s on %s: %d memorized of %d probes, %d retain rows%n", unlearner.method(), model,
                     baseline.sets().unlearn().size(), data.probes().size(), baseline.sets().retain().size());
             try (Unlearning.Result result = Unlearning.apply(gpt, data, baseline, unlearner)) {

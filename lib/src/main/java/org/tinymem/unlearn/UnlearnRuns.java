@@ -165,7 +165,7 @@ public final class UnlearnRuns {
     }
 
     /** SHA-256 over every parameter's name and values, in order: the same weights give the same text. */
-    static String fingerprint(CausalLm model) {
+    public static String fingerprint(CausalLm model) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             model.parameters().forEach((name, values) -> {

@@ -62,7 +62,11 @@ public record UnlearnSets(List<int[]> unlearn, List<int[]> retain, List<int[]> r
      * its time comparable to the paper's; the reference code's size is not stated in the paper).
      */
     public static UnlearnSets of(CausalLm model, TinyMemData data, int retainRows, long seed) {
-        List<MemorizationProbe> memorized = Memorization.memorizedProbes(model, data.probes());
+        return of(Memorization.memorizedProbes(model, data.probes()), data, retainRows, seed);
+    }
+
+    /** As {@link #of(CausalLm, TinyMemData, int, long)} with the memorized probes already known. */
+    public static UnlearnSets of(List<MemorizationProbe> memorized, TinyMemData data, int retainRows, long seed) {
         if (memorized.isEmpty()) {
             throw new IllegalArgumentException("the model memorizes none of its " + data.probes().size()
                     + " probes: there is nothing to unlearn");
