@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.tinymem.data.TinyMemData;
 import org.tinymem.eval.Measures;
@@ -94,7 +95,7 @@ public final class UnlearnRuns {
      * memorized rows, see {@link UnlearnSets#of}), or its saved record if one matches.
      */
     public Run run(String setting, Unlearner method, int retainRows) {
-        Path file = dir.resolve(directoryName(method.method(), setting, method.params().ratio())).resolve(RESULT);
+        Path file = resultFile(method, setting);
         JsonObject saved = matching(file, method, retainRows);
         if (saved != null) return new Run(modelName, setting, method, row(saved), Json.doubles(saved.getAsJsonObject("after")), true);
         Unlearning.Baseline baseline = baselines.computeIfAbsent(retainRows, rows -> Unlearning.Baseline.of(model, data, measurer, rows, 0));
@@ -107,6 +108,60 @@ public final class UnlearnRuns {
             Json.write(file, json);
             return new Run(modelName, setting, method, result.row(), result.after(), false);
         }
+    }
+
+    /**
+     * Runs of one method that differ only in their epoch count, from one training run ({@link EpochLadder}):
+     * {@code methods.get(i)} is the method at {@code epochs.get(i)} epochs (its record and cache key) and
+     * {@code settings.get(i)} its label. Saved records are read back; the others come from one run to the
+     * largest missing epoch count. Each record's {@code seconds} is the run's time up to that epoch; it
+     * also notes the shared run ({@code epoch_ladder}). Same numbers as separate {@link #run} calls.
+     */
+    public List<Run> runLadder(EpochLadder ladder, List<Integer> epochs, List<Unlearner> methods, List<String> settings,
+                               int retainRows) {
+        if (epochs.size() != methods.size() || epochs.size() != settings.size()) {
+            throw new IllegalArgumentException("one method and one setting per epoch count: " + epochs.size() + " epochs, "
+                    + methods.size() + " methods, " + settings.size() + " settings");
+        }
+        Run[] runs = new Run[epochs.size()];
+        List<Integer> missing = new java.util.ArrayList<>();
+        for (int i = 0; i < epochs.size(); i++) {
+            Unlearner method = methods.get(i);
+            JsonObject saved = matching(resultFile(method, settings.get(i)), method, retainRows);
+            if (saved != null) {
+                runs[i] = new Run(modelName, settings.get(i), method, row(saved), Json.doubles(saved.getAsJsonObject("after")), true);
+            } else {
+                missing.add(i);
+            }
+        }
+        if (missing.isEmpty()) return List.of(runs);
+        Unlearning.Baseline baseline = baselines.computeIfAbsent(retainRows, rows -> Unlearning.Baseline.of(model, data, measurer, rows, 0));
+        List<Edit> edits = new java.util.ArrayList<>(ladder.unlearnAtEpochs(model, baseline.sets(), missing.stream().map(epochs::get).toList()));
+        try {
+            for (int j = 0; j < missing.size(); j++) {
+                int i = missing.get(j);
+                Unlearner method = methods.get(i);
+                Edit edit = edits.set(j, null);
+                try (Unlearning.Result result = Unlearning.measure(data, baseline, method, edit)) {
+                    JsonObject json = record(method, baseline, result);
+                    json.addProperty("setting", settings.get(i));
+                    json.addProperty("retain_rows_requested", retainRows);
+                    json.addProperty("data_fingerprint", dataFingerprint);
+                    json.addProperty("model_fingerprint", modelFingerprint);
+                    json.addProperty("epoch_ladder", "one run to " + missing.stream().mapToInt(epochs::get).max().getAsInt()
+                            + " epochs, snapshot at " + epochs.get(i));
+                    Json.write(resultFile(method, settings.get(i)), json);
+                    runs[i] = new Run(modelName, settings.get(i), method, result.row(), result.after(), false);
+                }
+            }
+        } finally {
+            edits.stream().filter(java.util.Objects::nonNull).forEach(Edit::close);
+        }
+        return List.of(runs);
+    }
+
+    private Path resultFile(Unlearner method, String setting) {
+        return dir.resolve(directoryName(method.method(), setting, method.params().ratio())).resolve(RESULT);
     }
 
     /** {@code balanced-subnet-quick-r0.1}: method, setting and ratio (plain decimal, no trailing zeros). */

@@ -59,7 +59,11 @@ public final class Unlearning {
 
     /** Runs {@code method} on a copy of {@code model} and measures it against the baseline. */
     public static Result apply(CausalLm model, TinyMemData data, Baseline baseline, Unlearner method) {
-        Edit edit = method.unlearn(model, baseline.sets());
+        return measure(data, baseline, method, method.unlearn(model, baseline.sets()));
+    }
+
+    /** Measures an {@code edit} that {@code method} made against the baseline (closes the edit if measuring fails). */
+    public static Result measure(TinyMemData data, Baseline baseline, Unlearner method, Edit edit) {
         try {
             Map<String, Double> after = baseline.measurer().measure(edit.model(), data);
             Map<String, Double> before = baseline.measures();

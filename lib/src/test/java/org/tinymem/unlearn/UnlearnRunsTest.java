@@ -61,6 +61,33 @@ class UnlearnRunsTest {
         assertEquals(2, UnlearningResults.scatter("M vs A", List.of(first, aggregated)).getTraces().length);
     }
 
+    /** A ladder of epoch counts gives the separate runs' numbers, saves a record per count and reads them back. */
+    @Test
+    void runsThatDifferOnlyInEpochsShareOneRunAndGiveTheSameNumbers(@TempDir Path dir) {
+        MemorizingModel fixture = MemorizingModel.get();
+        List<Integer> epochs = List.of(1, 3);
+        List<org.tinymem.unlearn.weight.BalancedSubnet> methods = epochs.stream().map(e -> new org.tinymem.unlearn.weight.BalancedSubnet(
+                new org.tinymem.unlearn.weight.BalancedSubnet.Params(new org.tinymem.unlearn.weight.Subnet.Params(0.05, e, 0.1, 0.9, 5e-4,
+                        16, TensorScope.MLP, 2), 0.5))).toList();
+        List<String> settings = List.of("e1", "e3");
+        UnlearnRuns shared = new UnlearnRuns(dir.resolve("shared"), "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE);
+        List<UnlearnRuns.Run> ladder = shared.runLadder(methods.get(1), epochs, List.copyOf(methods), settings, 0);
+        UnlearnRuns separate = new UnlearnRuns(dir.resolve("separate"), "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE);
+        for (int i = 0; i < epochs.size(); i++) {
+            UnlearnRuns.Run alone = separate.run(settings.get(i), methods.get(i), 0);
+            assertFalse(ladder.get(i).reused());
+            assertEquals(alone.row().memorizedAfter(), ladder.get(i).row().memorizedAfter(), 0, settings.get(i));
+            assertEquals(alone.row().performanceAfter(), ladder.get(i).row().performanceAfter(), 0, settings.get(i));
+            assertEquals(alone.row().ablated(), ladder.get(i).row().ablated(), settings.get(i));
+            assertEquals(alone.after(), ladder.get(i).after(), settings.get(i));
+        }
+        List<UnlearnRuns.Run> again = new UnlearnRuns(dir.resolve("shared"), "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE)
+                .runLadder(methods.get(1), epochs, List.copyOf(methods), settings, 0);
+        assertTrue(again.stream().allMatch(UnlearnRuns.Run::reused));
+        assertEquals(ladder.get(1).row(), again.get(1).row());
+        assertThrows(IllegalArgumentException.class, () -> shared.runLadder(methods.get(1), epochs, List.copyOf(methods), List.of("e1"), 0));
+    }
+
     /** Selecting by approximate memorization changes the winner when an edit only breaks the exact match. */
     @Test
     void aRecordCanBeScoredByAnApproximateMemorizationMeasure() {

@@ -1,7 +1,10 @@
 package org.tinymem.unlearn.weight;
 
+import java.util.List;
+
 import org.tinymem.model.CausalLm;
 import org.tinymem.unlearn.UnlearnParams;
+import org.tinymem.unlearn.Edit;
 import org.tinymem.unlearn.UnlearnSets;
 import org.tinymem.unlearn.Unlearner;
 
@@ -31,7 +34,7 @@ import org.tinymem.unlearn.Unlearner;
  *       unwanted weight lowers its |score|.</li>
  * </ul>
  */
-public final class BalancedSubnet implements Unlearner {
+public final class BalancedSubnet implements Unlearner, org.tinymem.unlearn.EpochLadder {
 
     /**
      * @param mask the learned-mask hyper-parameters shared with Subnet
@@ -96,5 +99,11 @@ public final class BalancedSubnet implements Unlearner {
     @Override
     public long ablateInPlace(CausalLm model, UnlearnSets sets) {
         return Subnet.learnMasks(model, sets, params.mask(), true, -(1 - params.lossWeight()), params.lossWeight());
+    }
+
+    /** As {@link Subnet#unlearnAtEpochs}: one run to the largest of {@code epochs}, an exact edit at each. */
+    @Override
+    public List<Edit> unlearnAtEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs) {
+        return Subnet.atEpochs(model, sets, epochs, params.mask(), true, -(1 - params.lossWeight()), params.lossWeight());
     }
 }

@@ -11,6 +11,7 @@ import org.tinymem.unlearn.LabeledBatch;
 import org.tinymem.unlearn.Mask;
 import org.tinymem.unlearn.TensorScope;
 import org.tinymem.unlearn.UnlearnParams;
+import org.tinymem.unlearn.Edit;
 import org.tinymem.unlearn.UnlearnSets;
 import org.tinymem.unlearn.UnlearnTokens;
 import org.tinymem.unlearn.ForgetLoss;
@@ -21,7 +22,7 @@ import org.tinymem.unlearn.Unlearner;
  * eligible weights by gradient ascent on the unlearn-set loss (loss = −mean ℓ(memorized rows)),
  * SGD with momentum on the scores; finally fold W ⊙ M into the weights.
  */
-public final class Subnet implements Unlearner {
+public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder {
 
     /**
      * Hyper-parameters of the learned masks (Subnet, and BalancedSubnet on top).
@@ -94,12 +95,65 @@ public final class Subnet implements Unlearner {
     }
 
     /**
+     * The edits of this method at each of {@code epochs} (its own epoch count is replaced by them) from
+     * one mask-learning run to the largest: each a copy of {@code model} with the masks of that epoch
+     * folded in, timed from the start of the run — bit for bit what separate runs give (SubnetTest).
+     */
+    @Override
+    public List<Edit> unlearnAtEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs) {
+        return atEpochs(model, sets, epochs, params, false, -1, 0);
+    }
+
+    /** The shared loop of {@link #unlearnAtEpochs} for Subnet and BalancedSubnet. */
+    static List<Edit> atEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs, Params params, boolean withRetain,
+                               double memorizedWeight, double retainWeight) {
+        if (epochs.isEmpty() || epochs.stream().anyMatch(e -> e <= 0)) {
+            throw new IllegalArgumentException("epochs must be positive and at least one, got " + epochs);
+        }
+        int last = epochs.stream().mapToInt(Integer::intValue).max().getAsInt();
+        Params longest = new Params(params.ratio(), last, params.learningRate(), params.momentum(), params.weightDecay(),
+                params.batchSize(), params.tensors(), params.seed(), params.tokens(), params.forget());
+        java.util.Map<Integer, Edit> edits = new java.util.TreeMap<>();
+        CausalLm working = model.copy(); // as Unlearner.unlearn: the copy is not timed
+        long started = System.nanoTime();
+        try {
+            learnMasks(working, sets, longest, withRetain, memorizedWeight, retainWeight, epochs, (epoch, masks, names) -> {
+                CausalLm snapshot = model.copy();
+                long zeroed = masks.fold(Mask.select(snapshot.parameters(), names));
+                edits.put(epoch, new Edit(snapshot, zeroed, "weights", (System.nanoTime() - started) / 1e9));
+            });
+        } catch (RuntimeException e) {
+            edits.values().forEach(Edit::close);
+            throw e;
+        } finally {
+            working.close();
+        }
+        return epochs.stream().map(edits::get).toList();
+    }
+
+    /**
      * The mask-learning loop of Alg. 5 and 6: each batch's loss is Σ coefficient · ℓ(row) with
      * {@code memorizedWeight} / {@code retainWeight} averaged within each group; SGD steps the
      * scores only; the final hard masks are folded into the weights. Returns the zeroed count.
      */
     static long learnMasks(CausalLm model, UnlearnSets sets, Params params, boolean withRetain, double memorizedWeight,
                            double retainWeight) {
+        return learnMasks(model, sets, params, withRetain, memorizedWeight, retainWeight, List.of(), null);
+    }
+
+    /** Called after each of the requested epochs with the masks as they are then (see {@link #learnMasks}). */
+    interface EpochEnd {
+        void after(int epoch, ScoreMasks masks, List<String> names);
+    }
+
+    /**
+     * The same loop, calling {@code onEpoch} after each epoch in {@code snapshots} (1-based). The learning
+     * rate is constant and the batches are drawn from one seeded generator, so the masks after epoch e of
+     * a longer run are exactly those of an e-epoch run: one run to the largest epoch count serves every
+     * smaller one (issue 17; {@link #unlearnAtEpochs}).
+     */
+    static long learnMasks(CausalLm model, UnlearnSets sets, Params params, boolean withRetain, double memorizedWeight,
+                           double retainWeight, List<Integer> snapshots, EpochEnd onEpoch) {
         List<String> names = params.tensors().names(model);
         Map<String, NDArray> eligible = Mask.select(model.parameters(), names);
         Random random = new Random(params.seed());
@@ -113,6 +167,7 @@ public final class Subnet implements Unlearner {
                     Gradients.backward(() -> batch.loss(model, masks, manager, memorizedWeight, retainWeight, true, params.tokens(), params.forget()));
                     sgd.step();
                 }
+                if (snapshots.contains(epoch + 1)) onEpoch.after(epoch + 1, masks, names);
             }
             return masks.fold(eligible);
         }

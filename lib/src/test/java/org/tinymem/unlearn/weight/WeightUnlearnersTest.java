@@ -146,6 +146,46 @@ class WeightUnlearnersTest {
         }
     }
 
+    /** One run to the largest epoch count gives, at each smaller one, exactly the edit of a separate run (issue 17). */
+    @Test
+    void oneRunToTheLargestEpochCountGivesEverySmallerOneExactly() {
+        Subnet.Params mask = new Subnet.Params(0.05, 1, 0.1, 0.9, 5e-4, 16, TensorScope.MLP, 7);
+        BalancedSubnet balanced = new BalancedSubnet(new BalancedSubnet.Params(mask, 0.5));
+        Subnet subnet = new Subnet(mask);
+        List<Integer> epochs = List.of(1, 2, 4);
+        List<Edit> ladder = balanced.unlearnAtEpochs(fixture.model, fixture.sets, epochs);
+        List<Edit> subnetLadder = subnet.unlearnAtEpochs(fixture.model, fixture.sets, List.of(3));
+        try {
+            for (int i = 0; i < epochs.size(); i++) {
+                Subnet.Params at = new Subnet.Params(0.05, epochs.get(i), 0.1, 0.9, 5e-4, 16, TensorScope.MLP, 7);
+                try (Edit separate = new BalancedSubnet(new BalancedSubnet.Params(at, 0.5)).unlearn(fixture.model, fixture.sets)) {
+                    assertEquals(separate.ablated(), ladder.get(i).ablated(), "epoch " + epochs.get(i));
+                    assertSameWeights(separate.model(), ladder.get(i).model(), "balanced-subnet epoch " + epochs.get(i));
+                }
+            }
+            assertTrue(ladder.get(0).seconds() <= ladder.get(2).seconds(), "each snapshot is timed from the start");
+            try (Edit separate = new Subnet(new Subnet.Params(0.05, 3, 0.1, 0.9, 5e-4, 16, TensorScope.MLP, 7))
+                    .unlearn(fixture.model, fixture.sets)) {
+                assertSameWeights(separate.model(), subnetLadder.get(0).model(), "subnet epoch 3");
+            }
+            // the edits differ from epoch to epoch (the test would pass trivially otherwise)
+            String name = fixture.model.mlpParameterNames().get(0);
+            assertFalse(Arrays.equals(ladder.get(0).model().parameters().get(name).toFloatArray(),
+                    ladder.get(2).model().parameters().get(name).toFloatArray()));
+        } finally {
+            ladder.forEach(Edit::close);
+            subnetLadder.forEach(Edit::close);
+        }
+        assertThrows(IllegalArgumentException.class, () -> subnet.unlearnAtEpochs(fixture.model, fixture.sets, List.of(0, 2)));
+    }
+
+    private static void assertSameWeights(CausalLm expected, CausalLm actual, String what) {
+        for (String name : expected.parameters().keySet()) {
+            assertArrayEquals(expected.parameters().get(name).toFloatArray(), actual.parameters().get(name).toFloatArray(), 0f,
+                    what + " " + name);
+        }
+    }
+
     private static float retainLoss(CausalLm model) {
         try (NDManager manager = model.manager().newSubManager()) {
             return NextTokenLoss.mean(model, TokenBatch.pack(manager, fixture.clean, model.padToken())).getFloat();
