@@ -65,6 +65,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "balanced-subnet", description = "bench unlearn: the method (default: ${DEFAULT-VALUE})")
     String method;
 
+    @Option(names = "--ladder", split = ",", paramLabel = "EPOCHS", description = "bench unlearn: epoch counts (e.g. 1,10,20) run"
+            + " separately and then from one shared run (subnet, balanced-subnet)")
+    List<Integer> ladder;
+
     @Option(names = "--model", description = "bench unlearn and eval: a run directory (default: unlearn trains a smoke 4-layer model first;"
             + " eval decodes an untrained model of --data's quick shape)")
     java.nio.file.Path model;
@@ -90,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (what.equals("unlearn")) return UnlearnBench.run(method, model);
+        if (what.equals("unlearn")) return UnlearnBench.run(method, model, ladder == null ? List.of() : ladder);
         if (what.equals("eval")) return EvalBench.run(data, layers == null ? 4 : layers, model, repeats);
         if (what.equals("matmul")) return MatmulBench.run(4800, 512, 512, steps);
         if (what.equals("neox-layer")) {

@@ -31,14 +31,72 @@ final class UnlearnBench {
     private UnlearnBench() {}
 
     static int run(String method, Path model) {
+        return run(method, model, List.of());
+    }
+
+    /**
+     * With {@code ladder} epoch counts (subnet, balanced-subnet): the method at each count run separately,
+     * then all from one shared run ({@link org.tinymem.unlearn.EpochLadder}), with the cost ratio and
+     * whether the edits are identical.
+     */
+    static int run(String method, Path model, List<Integer> ladder) {
         Unlearner unlearner = UnlearnMethods.create(method, UnlearnMethods.Options.defaults());
-        if (model != null) return time(unlearner, model);
-        Path dir = trainSmokeModel();
-        try {
-            return time(unlearner, dir);
-        } finally {
-            deleteTree(dir);
+        if (!ladder.isEmpty() && !(unlearner instanceof org.tinymem.unlearn.EpochLadder)) {
+            throw new IllegalArgumentException("--ladder needs a method whose epoch counts share one run: subnet or balanced-subnet");
         }
+        Path dir = model != null ? model : trainSmokeModel();
+        try {
+            return ladder.isEmpty() ? time(unlearner, dir) : timeLadder(method, ladder, dir);
+        } finally {
+            if (model == null) deleteTree(dir);
+        }
+    }
+
+    private static int timeLadder(String method, List<Integer> epochs, Path dir) {
+        TinyMemData data = TrainRun.dataOf(dir);
+        try (NDManager manager = NDManager.newBaseManager(); CausalLm gpt = Models.load(dir, manager)) {
+            UnlearnSets sets = sets(gpt, data);
+            System.out.printf("bench unlearn --ladder: method=%s model=%s epochs=%s unlearn rows=%d retain rows=%d threads=%s%n", method,
+                    dir, epochs, sets.unlearn().size(), sets.retain().size(), System.getProperty("ai.djl.pytorch.num_threads", "default"));
+            double separate = 0;
+            List<org.tinymem.unlearn.Edit> alone = new java.util.ArrayList<>();
+            try {
+                for (int e : epochs) {
+                    Unlearner at = UnlearnMethods.create(method, new UnlearnMethods.Options(null, e, null, null, 0));
+                    org.tinymem.unlearn.Edit edit = at.unlearn(gpt, sets);
+                    alone.add(edit);
+                    separate += edit.seconds();
+                    System.out.printf("  %2d epochs alone: %.2f s%n", e, edit.seconds());
+                }
+                var shared = (org.tinymem.unlearn.EpochLadder) UnlearnMethods.create(method, UnlearnMethods.Options.defaults());
+                List<org.tinymem.unlearn.Edit> snapshots = shared.unlearnAtEpochs(gpt, sets, epochs);
+                try {
+                    double ladderSeconds = snapshots.stream().mapToDouble(org.tinymem.unlearn.Edit::seconds).max().getAsDouble();
+                    boolean identical = true;
+                    for (int i = 0; i < epochs.size(); i++) {
+                        for (String name : gpt.parameters().keySet()) {
+                            identical &= java.util.Arrays.equals(alone.get(i).model().parameters().get(name).toFloatArray(),
+                                    snapshots.get(i).model().parameters().get(name).toFloatArray());
+                        }
+                    }
+                    System.out.printf("RESULT method=%s ladder=%s separate_s=%.2f shared_s=%.2f ratio=%.3f identical=%s%n", method,
+                            epochs, separate, ladderSeconds, ladderSeconds / separate, identical);
+                } finally {
+                    snapshots.forEach(org.tinymem.unlearn.Edit::close);
+                }
+            } finally {
+                alone.forEach(org.tinymem.unlearn.Edit::close);
+            }
+        }
+        return 0;
+    }
+
+    /** The memorized probes (all probes if none) and as many clean rows. */
+    private static UnlearnSets sets(CausalLm gpt, TinyMemData data) {
+        List<MemorizationProbe> memorized = Memorization.memorizedProbes(gpt, data.probes());
+        List<MemorizationProbe> unlearn = memorized.isEmpty() ? data.probes() : memorized;
+        List<int[]> retain = data.cleanTrainTokens().subList(0, Math.min(unlearn.size(), data.cleanTrainTokens().size()));
+        return UnlearnSets.ofProbes(unlearn, retain);
     }
 
     private static int time(Unlearner unlearner, Path dir) {
