@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import org.tinymem.eval.Scorecard;
 import org.tinymem.eval.Utility;
+import org.tinymem.eval.Measures;
+import org.tinymem.unlearn.UnlearnMethods;
 import org.tinymem.unlearn.UnlearnRuns;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
@@ -75,6 +77,60 @@ public final class UnlearningResults {
                     row.seconds());
         }
         return table;
+    }
+
+    /** The family of the methods that are not in the paper (ga, gd, npo: {@link UnlearnMethods#BASELINES}). */
+    public static final String OTHER_BASELINE = "other baseline (not in the paper)";
+    /** The family of the paper's unlearning methods. */
+    public static final String PAPER_METHOD = "unlearning (paper)";
+
+    /** {@link #OTHER_BASELINE} for ga, gd and npo, {@link #PAPER_METHOD} for every other method. */
+    public static String family(String method) {
+        return UnlearnMethods.BASELINES.contains(method) ? OTHER_BASELINE : PAPER_METHOD;
+    }
+
+    /**
+     * Approximate memorization after each run (not in the paper; {@link org.tinymem.eval.ContinuationMatch}):
+     * model, family, method, setting, then % memorized, % approximately memorized (ROUGE-L ≥ 0.75),
+     * extraction strength, token match, edit distance and ROUGE-L from the run's measures after the edit;
+     * NaN where a record was saved before these measures existed.
+     */
+    public static Table approximate(String title, List<UnlearnRuns.Run> runs) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        columns.put(Measures.PERCENT_MEMORIZED, "% memorized");
+        columns.put(Measures.PERCENT_APPROX_MEMORIZED, "% approx. memorized (ROUGE-L ≥ 0.75)");
+        columns.put(Measures.EXTRACTION_STRENGTH, "extraction strength");
+        columns.put(Measures.TOKEN_MATCH, "token match");
+        columns.put(Measures.EDIT_DISTANCE, "edit distance");
+        columns.put(Measures.ROUGE_L, "ROUGE-L");
+        Table table = Table.create(title,
+                StringColumn.create("model", runs.stream().map(UnlearnRuns.Run::model)),
+                StringColumn.create("family", runs.stream().map(run -> family(run.row().method()))),
+                StringColumn.create("method", runs.stream().map(run -> run.row().method())),
+                StringColumn.create("setting", runs.stream().map(UnlearnRuns.Run::setting)));
+        columns.forEach((key, label) -> table.addColumns(DoubleColumn.create(label,
+                runs.stream().mapToDouble(run -> run.after().getOrDefault(key, Double.NaN)))));
+        return table;
+    }
+
+    /**
+     * The relearning test of each run (not in the paper; {@link org.tinymem.unlearn.Relearning}): model, family,
+     * method, setting, % memorized before the edit, after it and after relearning, recovered % (0 = nothing came
+     * back, 100 = all of it), the relearning steps and seconds, and whether the record was read back from disk.
+     */
+    public static Table relearning(String title, List<UnlearnRuns.Relearned> relearned) {
+        return Table.create(title,
+                StringColumn.create("model", relearned.stream().map(r -> r.run().model())),
+                StringColumn.create("family", relearned.stream().map(r -> family(r.run().row().method()))),
+                StringColumn.create("method", relearned.stream().map(r -> r.run().row().method())),
+                StringColumn.create("setting", relearned.stream().map(r -> r.run().setting())),
+                DoubleColumn.create("% mem before", relearned.stream().mapToDouble(r -> r.run().row().memorizedBefore())),
+                DoubleColumn.create("% mem after edit", relearned.stream().mapToDouble(UnlearnRuns.Relearned::editedPercentMemorized)),
+                DoubleColumn.create("% mem after relearning", relearned.stream().mapToDouble(r -> r.result().percentMemorized())),
+                DoubleColumn.create("recovered %", relearned.stream().mapToDouble(r -> r.result().recoveredPercent())),
+                DoubleColumn.create("relearn steps", relearned.stream().mapToDouble(r -> r.result().steps())),
+                DoubleColumn.create("relearn s", relearned.stream().mapToDouble(r -> r.result().seconds())),
+                BooleanColumn.create("reused", relearned.stream().map(UnlearnRuns.Relearned::reused).toList()));
     }
 
     /** The one utility measure of all runs, or empty when there are none or they mix kinds. */

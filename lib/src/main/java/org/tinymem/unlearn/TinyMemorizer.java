@@ -129,7 +129,7 @@ public record TinyMemorizer(Gpt model, TinyMemData data, List<int[]> cleanRows) 
                 rows.add(new TrainRow(head, row.exampleId(), TrainRow.Kind.CLEAN));
             }
         }
-        TrainConfig training = new TrainConfig(LANGUAGE_STEPS, rows.size(), 1e-2, 0.9, 0.98, 1e-8, 0.0, 10, 1.0, 1000, 1000, 1);
+        TrainConfig training = languageTraining(rows.size());
         Gpt model = Gpt.initialize(LANGUAGE_CONFIG, 1, manager);
         try {
             new Trainer(training, m -> Map.of(), null, progress).train(model, rows);
@@ -141,6 +141,14 @@ public record TinyMemorizer(Gpt model, TinyMemData data, List<int[]> cleanRows) 
         TinyMemData data = new TinyMemData("tiny-language-memorizer", LANGUAGE_CONFIG.vocabSize(), -1, rows,
                 smoke.testByTask(), smoke.probes(), twins);
         return new TinyMemorizer(model, data, clean);
+    }
+
+    /**
+     * The language memorizer's recipe: {@value #LANGUAGE_STEPS} full-batch steps of {@code rows} rows, AdamW lr 1e-2,
+     * no weight decay (its optimizer settings are also those of its relearning test).
+     */
+    public static TrainConfig languageTraining(int rows) {
+        return new TrainConfig(LANGUAGE_STEPS, rows, 1e-2, 0.9, 0.98, 1e-8, 0.0, 10, 1.0, 1000, 1000, 1);
     }
 
     /** The memorized noise rows (prompt + continuation, with token roles) and every clean row as the retain set. */

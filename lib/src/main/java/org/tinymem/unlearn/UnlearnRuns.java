@@ -28,9 +28,17 @@ import org.tinymem.util.Json;
  * hyper-parameters and retain-set size, on the same data and the same weights (SHA-256 fingerprints
  * of both); otherwise the method runs again and the record is replaced, atomically. The edited
  * models themselves are not kept.
+ *
+ * <p>The relearning test (issue #16, not in the paper; {@link Relearning}) of a run is kept the same way,
+ * beside it: {@code <dir>/<method>-<setting>-r<ratio>/relearn.json}, reused when the run, the relearning
+ * steps and the optimizer settings are the same. Since edited models are not kept, {@link #relearn} applies
+ * the run's method again (same seed, same sets) and relearns that edit; the record holds the % memorized of
+ * the edit it relearned, so recovered % is always computed against the model that was fine-tuned.
  */
 public final class UnlearnRuns {
     public static final String RESULT = "unlearn.json";
+    /** The relearning record of a run, beside its {@link #RESULT}. */
+    public static final String RELEARN_RESULT = "relearn.json";
 
     /**
      * One setting of one method on the model.
@@ -41,9 +49,10 @@ public final class UnlearnRuns {
      * @param row the before/after measures
      * @param after every measure after the edit (per duplication group, per task)
      * @param reused whether the record was read from disk rather than measured now
+     * @param retainRows the retain rows requested ({@link #run}'s argument; ≤ 0: as many as memorized rows)
      */
     public record Run(String model, String setting, Unlearner method, Scorecard.Row row, Map<String, Double> after,
-                      boolean reused) {
+                      boolean reused, int retainRows) {
         public double ratio() {
             return method.params().ratio();
         }
@@ -97,7 +106,8 @@ public final class UnlearnRuns {
     public Run run(String setting, Unlearner method, int retainRows) {
         Path file = resultFile(method, setting);
         JsonObject saved = matching(file, method, retainRows);
-        if (saved != null) return new Run(modelName, setting, method, row(saved), Json.doubles(saved.getAsJsonObject("after")), true);
+        if (saved != null) return new Run(modelName, setting, method, row(saved), Json.doubles(saved.getAsJsonObject("after")), true,
+                retainRows);
         Unlearning.Baseline baseline = baselines.computeIfAbsent(retainRows, rows -> Unlearning.Baseline.of(model, data, measurer, rows, 0));
         try (Unlearning.Result result = Unlearning.apply(model, data, baseline, method)) {
             JsonObject json = record(method, baseline, result);
@@ -106,7 +116,7 @@ public final class UnlearnRuns {
             json.addProperty("data_fingerprint", dataFingerprint);
             json.addProperty("model_fingerprint", modelFingerprint);
             Json.write(file, json);
-            return new Run(modelName, setting, method, result.row(), result.after(), false);
+            return new Run(modelName, setting, method, result.row(), result.after(), false, retainRows);
         }
     }
 
@@ -129,7 +139,8 @@ public final class UnlearnRuns {
             Unlearner method = methods.get(i);
             JsonObject saved = matching(resultFile(method, settings.get(i)), method, retainRows);
             if (saved != null) {
-                runs[i] = new Run(modelName, settings.get(i), method, row(saved), Json.doubles(saved.getAsJsonObject("after")), true);
+                runs[i] = new Run(modelName, settings.get(i), method, row(saved), Json.doubles(saved.getAsJsonObject("after")), true,
+                        retainRows);
             } else {
                 missing.add(i);
             }
@@ -151,7 +162,7 @@ public final class UnlearnRuns {
                     json.addProperty("epoch_ladder", "one run to " + missing.stream().mapToInt(epochs::get).max().getAsInt()
                             + " epochs, snapshot at " + epochs.get(i));
                     Json.write(resultFile(method, settings.get(i)), json);
-                    runs[i] = new Run(modelName, settings.get(i), method, result.row(), result.after(), false);
+                    runs[i] = new Run(modelName, settings.get(i), method, result.row(), result.after(), false, retainRows);
                 }
             }
         } finally {
@@ -162,6 +173,69 @@ public final class UnlearnRuns {
 
     private Path resultFile(Unlearner method, String setting) {
         return dir.resolve(directoryName(method.method(), setting, method.params().ratio())).resolve(RESULT);
+    }
+
+    /**
+     * A run's relearning test (not in the paper).
+     *
+     * @param run the unlearning run
+     * @param result the relearning: steps, seconds, measures after it, % memorized, recovered %
+     * @param editedPercentMemorized % memorized of the edit that was relearned (the run's method applied again)
+     * @param reused whether the record was read from disk rather than measured now
+     */
+    public record Relearned(Run run, Relearning.Result result, double editedPercentMemorized, boolean reused) {}
+
+    /**
+     * The relearning test of {@code run} (one of this model's runs): its method is applied again to a copy
+     * of the model with the run's retain rows, the edit is fine-tuned {@code params.steps()} steps on clean
+     * training rows with {@code training}'s optimizer settings ({@link Relearning#run}) and measured; or the
+     * saved record, if one was made for the same run, steps, batch, seed and optimizer settings.
+     */
+    public Relearned relearn(Run run, org.tinymem.train.TrainConfig training, Relearning.Params params) {
+        if (!run.model().equals(modelName)) {
+            throw new IllegalArgumentException("run of " + run.model() + " given to the runs of " + modelName);
+        }
+        Unlearner method = run.method();
+        Path file = dir.resolve(directoryName(method.method(), run.setting(), method.params().ratio())).resolve(RELEARN_RESULT);
+        String settings = relearnSettings(training, params);
+        JsonObject saved = sameRun(file, method, run.retainRows());
+        if (saved != null) {
+            try {
+                if (saved.get("relearn_settings").getAsString().equals(settings)) {
+                    Relearning.Result result = new Relearning.Result(saved.get("relearn_steps").getAsLong(),
+                            saved.get("relearn_seconds").getAsDouble(), Json.doubles(saved.getAsJsonObject("relearn_after")),
+                            saved.get("relearn_percent_memorized").getAsDouble(), saved.get("recovered_percent").getAsDouble());
+                    return new Relearned(run, result, saved.get("edited_percent_memorized").getAsDouble(), true);
+                }
+            } catch (RuntimeException e) {
+                // incomplete or from an older layout: measure again and replace it
+            }
+        }
+        Unlearning.Baseline baseline = baselines.computeIfAbsent(run.retainRows(),
+                rows -> Unlearning.Baseline.of(model, data, measurer, rows, 0));
+        try (Unlearning.Result edited = Unlearning.apply(model, data, baseline, method)) {
+            Relearning.Result result = Relearning.run(edited.edit().model(), data, measurer, training, params,
+                    edited.before(), edited.after());
+            JsonObject json = new JsonObject();
+            json.addProperty("method", method.method());
+            json.addProperty("parameters", method.params().toString());
+            json.addProperty("setting", run.setting());
+            json.addProperty("retain_rows_requested", run.retainRows());
+            json.addProperty("data_fingerprint", dataFingerprint);
+            json.addProperty("model_fingerprint", modelFingerprint);
+            json.addProperty("relearn_settings", settings);
+            json.addProperty("percent_memorized_before", edited.before().get(Measures.PERCENT_MEMORIZED));
+            json.addProperty("edited_percent_memorized", edited.after().get(Measures.PERCENT_MEMORIZED));
+            result.annotate(json);
+            Json.write(file, json);
+            return new Relearned(run, result, edited.after().get(Measures.PERCENT_MEMORIZED), false);
+        }
+    }
+
+    /** What a relearning record must match besides its run: steps, batch, seed and the optimizer settings. */
+    private static String relearnSettings(org.tinymem.train.TrainConfig training, Relearning.Params params) {
+        return params + " lr=" + training.learningRate() + " betas=" + training.beta1() + "," + training.beta2()
+                + " eps=" + training.eps() + " weight_decay=" + training.weightDecay();
     }
 
     /** {@code balanced-subnet-quick-r0.1}: method, setting and ratio (plain decimal, no trailing zeros). */
@@ -238,6 +312,18 @@ public final class UnlearnRuns {
 
     /** The saved record at {@code file} if it was made with these parameters, retain size and data; else null. */
     private JsonObject matching(Path file, Unlearner method, int retainRows) {
+        JsonObject json = sameRun(file, method, retainRows);
+        if (json == null) return null;
+        try {
+            row(json); // complete enough to report
+            return json;
+        } catch (RuntimeException e) {
+            return null; // from an older layout: measure again and replace it
+        }
+    }
+
+    /** The JSON at {@code file} if it records this method, parameters, retain size, data and weights; else null. */
+    private JsonObject sameRun(Path file, Unlearner method, int retainRows) {
         if (!Files.isRegularFile(file)) return null;
         try {
             JsonObject json = Json.read(file);
@@ -246,13 +332,9 @@ public final class UnlearnRuns {
                     && json.get("retain_rows_requested").getAsInt() == retainRows
                     && json.get("data_fingerprint").getAsString().equals(dataFingerprint)
                     && json.get("model_fingerprint").getAsString().equals(modelFingerprint);
-            if (same) {
-                row(json); // complete enough to report
-                return json;
-            }
+            return same ? json : null;
         } catch (RuntimeException e) {
-            // unreadable or from an older layout: measure again and replace it
+            return null; // unreadable or from an older layout: measure again and replace it
         }
-        return null;
     }
 }

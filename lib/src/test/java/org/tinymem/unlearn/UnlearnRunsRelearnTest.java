@@ -1,0 +1,73 @@
+package org.tinymem.unlearn;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tinymem.eval.MathMeasures;
+import org.tinymem.notebook.UnlearningResults;
+import tech.tablesaw.api.Table;
+
+/** {@link UnlearnRuns#relearn}: a run's relearning test (issue #16, not in the paper), kept beside the run and reused. */
+class UnlearnRunsRelearnTest {
+
+    @Test
+    void aRunsRelearningIsMeasuredOnceBesideItThenReadBackUntilItsStepsChange(@TempDir Path dir) throws Exception {
+        MemorizingModel fixture = MemorizingModel.get();
+        UnlearnRuns runs = new UnlearnRuns(dir, "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE);
+        Unlearner ga = UnlearnMethods.create("ga", new UnlearnMethods.Options(null, 2, null, 1e-3, 0));
+        UnlearnRuns.Run run = runs.run("grid", ga, 0);
+        assertEquals(0, run.retainRows());
+        Path record = dir.resolve("ga-grid-r1");
+        String unlearnJson = Files.readString(record.resolve(UnlearnRuns.RESULT));
+        org.tinymem.train.TrainConfig training = TinyMemorizer.training(0);
+        Relearning.Params three = new Relearning.Params(3, 8, 0);
+
+        UnlearnRuns.Relearned first = runs.relearn(run, training, three);
+        assertFalse(first.reused());
+        assertEquals(3, first.result().steps());
+        assertTrue(Files.isRegularFile(record.resolve(UnlearnRuns.RELEARN_RESULT)));
+        assertEquals(unlearnJson, Files.readString(record.resolve(UnlearnRuns.RESULT)), "the run's own record is untouched");
+        // the edit is applied again with the run's seed and sets: the same edit as the run's
+        assertEquals(run.row().memorizedAfter(), first.editedPercentMemorized(), 1e-9);
+        assertEquals(Relearning.recoveredPercent(run.row().memorizedBefore(), first.editedPercentMemorized(),
+                first.result().percentMemorized()), first.result().recoveredPercent(), 1e-9);
+        assertEquals(first.result().percentMemorized(), first.result().after().get(org.tinymem.eval.Measures.PERCENT_MEMORIZED));
+
+        // a second session reads it back, to the last digit
+        UnlearnRuns.Relearned again = new UnlearnRuns(dir, "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE)
+                .relearn(run, training, three);
+        assertTrue(again.reused());
+        assertEquals(first.result(), again.result());
+        assertEquals(first.editedPercentMemorized(), again.editedPercentMemorized());
+        Table table = UnlearningResults.relearning("relearning", List.of(first, again));
+        assertEquals(List.of(UnlearningResults.OTHER_BASELINE, UnlearningResults.OTHER_BASELINE), table.stringColumn("family").asList());
+        assertEquals(first.result().recoveredPercent(), table.doubleColumn("recovered %").get(0), 1e-12);
+        assertEquals(first.result().percentMemorized(), table.doubleColumn("% mem after relearning").get(1), 1e-12);
+        assertEquals(first.editedPercentMemorized(), table.doubleColumn("% mem after edit").get(0), 1e-12);
+        assertEquals(List.of(false, true), table.booleanColumn("reused").asList());
+        Table approximate = UnlearningResults.approximate("approximate", List.of(run));
+        assertEquals(run.row().memorizedAfter(), approximate.doubleColumn("% memorized").get(0), 1e-12);
+        assertEquals(run.after().get(org.tinymem.eval.Measures.ROUGE_L), approximate.doubleColumn("ROUGE-L").get(0), 1e-12);
+        assertEquals(UnlearningResults.PAPER_METHOD, UnlearningResults.family("balanced-subnet"));
+
+        // other steps, or another learning rate: relearned again, and the record replaced
+        UnlearnRuns.Relearned two = runs.relearn(run, training, new Relearning.Params(2, 8, 0));
+        assertFalse(two.reused());
+        assertEquals(2, two.result().steps());
+        assertTrue(runs.relearn(run, training, new Relearning.Params(2, 8, 0)).reused());
+        org.tinymem.train.TrainConfig slower = new org.tinymem.train.TrainConfig(training.epochs(), training.batchSize(),
+                training.learningRate() / 10, training.beta1(), training.beta2(), training.eps(), training.weightDecay(),
+                training.warmupSteps(), training.finalLearningRateFraction(), training.checkpointEvery(), training.evaluateEvery(),
+                training.seed());
+        assertFalse(runs.relearn(run, slower, new Relearning.Params(2, 8, 0)).reused());
+        // a damaged record is measured again
+        Files.writeString(record.resolve(UnlearnRuns.RELEARN_RESULT), "{ not json");
+        assertFalse(runs.relearn(run, training, three).reused());
+        assertThrows(IllegalArgumentException.class, () -> new UnlearnRuns(dir, "other", fixture.model, fixture.data,
+                MathMeasures.INSTANCE).relearn(run, training, three), "a run of another model");
+    }
+}
