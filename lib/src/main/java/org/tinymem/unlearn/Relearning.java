@@ -25,7 +25,8 @@ import org.tinymem.util.Progress;
  * <p>Recovered % = (M_relearned − M_edited) / (M_before − M_edited) · 100, M being % memorized: 0 =
  * nothing came back, 100 = all of it. It can be negative (clean fine-tuning removes memorization by
  * itself, as the Extra recipe shows) or above 100. When the edit removed nothing (M_before = M_edited)
- * nothing was lost, and it is defined as 100.
+ * there is nothing to recover and it is not a number (an earlier version said 100, which read as "all of it
+ * came back" for edits that had done nothing).
  */
 public final class Relearning {
     private Relearning() {}
@@ -65,9 +66,9 @@ public final class Relearning {
         }
     }
 
-    /** Recovered % from % memorized before the edit, after it, and after relearning (100 when the edit removed nothing). */
+    /** Recovered % from % memorized before the edit, after it, and after relearning (NaN when the edit removed nothing). */
     public static double recoveredPercent(double before, double edited, double relearned) {
-        return before == edited ? 100 : 100 * (relearned - edited) / (before - edited);
+        return before == edited ? Double.NaN : 100 * (relearned - edited) / (before - edited);
     }
 
     /**

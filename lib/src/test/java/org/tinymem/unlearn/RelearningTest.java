@@ -16,7 +16,7 @@ class RelearningTest {
         assertEquals(25, Relearning.recoveredPercent(100, 0, 25), 1e-12);
         assertEquals(0, Relearning.recoveredPercent(80, 20, 20), 1e-12);
         assertEquals(-50, Relearning.recoveredPercent(60, 20, 0), 1e-12, "clean fine-tuning can remove more");
-        assertEquals(100, Relearning.recoveredPercent(50, 50, 37.5), 1e-12, "an edit that removed nothing lost nothing");
+        assertTrue(Double.isNaN(Relearning.recoveredPercent(50, 50, 37.5)), "an edit that removed nothing has nothing to recover");
         assertThrows(IllegalArgumentException.class, () -> new Relearning.Params(0, 32, 0));
     }
 
