@@ -27,12 +27,11 @@ final class EvalBench {
 
     static int run(String dataName, int layers, Path model, int repeats) {
         if (repeats <= 0) throw new IllegalArgumentException("--repeats must be positive");
-        TinyMemData data = model != null ? TrainRun.dataOf(model)
-                : TrainRun.Plan.of(new RunSpec(dataName, Artifact.Kind.NOISE, layers, Profile.QUICK, 0)).buildData();
+        TrainRun.Plan plan = model != null ? null : TrainRun.Plan.of(new RunSpec(dataName, Artifact.Kind.NOISE, layers, Profile.QUICK, 0));
+        TinyMemData data = model != null ? TrainRun.dataOf(model) : plan.buildData();
         List<MemorizationProbe> probes = data.probes();
         try (NDManager manager = NDManager.newBaseManager();
-             CausalLm lm = model != null ? Models.load(model, manager)
-                     : TrainRun.Plan.of(new RunSpec(dataName, Artifact.Kind.NOISE, layers, Profile.QUICK, 0)).model().initialize(0, manager)) {
+             CausalLm lm = model != null ? Models.load(model, manager) : plan.model().initialize(0, manager)) {
             int[] lengths = probes.stream().mapToInt(p -> p.memorized().length).distinct().toArray();
             System.out.printf("bench eval: %s, %d layers, %d probes, continuation lengths %s, threads=%s%n",
                     model != null ? model : dataName + " (untrained, quick shape)", lm.layers(), probes.size(),

@@ -91,7 +91,7 @@ final class UnlearnBench {
         return 0;
     }
 
-    /** The memorized probes (all probes if none) and as many clean rows. */
+    /** The memorized probes (all probes if the model memorizes none: the time is measured, not the effect) and as many clean rows. */
     private static UnlearnSets sets(CausalLm gpt, TinyMemData data) {
         List<MemorizationProbe> memorized = Memorization.memorizedProbes(gpt, data.probes());
         List<MemorizationProbe> unlearn = memorized.isEmpty() ? data.probes() : memorized;
@@ -102,13 +102,10 @@ final class UnlearnBench {
     private static int time(Unlearner unlearner, Path dir) {
         TinyMemData data = TrainRun.dataOf(dir);
         try (NDManager manager = NDManager.newBaseManager(); CausalLm gpt = Models.load(dir, manager)) {
-            List<MemorizationProbe> memorized = Memorization.memorizedProbes(gpt, data.probes());
-            List<MemorizationProbe> unlearn = memorized.isEmpty() ? data.probes() : memorized;
-            List<int[]> retain = data.cleanTrainTokens().subList(0, Math.min(unlearn.size(), data.cleanTrainTokens().size()));
-            UnlearnSets sets = UnlearnSets.ofProbes(unlearn, retain);
-            System.out.printf("bench unlearn: method=%s model=%s layers=%d unlearn rows=%d (%s) retain rows=%d threads=%s%n",
-                    unlearner.method(), dir, gpt.layers(), unlearn.size(), memorized.isEmpty() ? "all probes" : "memorized",
-                    retain.size(), System.getProperty("ai.djl.pytorch.num_threads", "default"));
+            UnlearnSets sets = sets(gpt, data);
+            System.out.printf("bench unlearn: method=%s model=%s layers=%d unlearn rows=%d of %d probes retain rows=%d threads=%s%n",
+                    unlearner.method(), dir, gpt.layers(), sets.unlearn().size(), data.probes().size(),
+                    sets.retain().size(), System.getProperty("ai.djl.pytorch.num_threads", "default"));
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             long cpuStarted = threads.getCurrentThreadCpuTime();
             try (Edit edit = unlearner.unlearn(gpt, sets)) {

@@ -20,6 +20,7 @@ import org.tinymem.experiment.TrainRun;
 import org.tinymem.model.CausalLm;
 import org.tinymem.model.ModelFiles;
 import org.tinymem.model.Models;
+import org.tinymem.unlearn.BaselineCache;
 import org.tinymem.unlearn.UnlearnMethods;
 import org.tinymem.unlearn.UnlearnRuns;
 import org.tinymem.unlearn.Unlearner;
@@ -119,14 +120,16 @@ final class UnlearnCommand implements Callable<Integer> {
                     ? ProductionData.of(set.read(memorized, gpt.vocabSize()), set.read(retain, gpt.vocabSize()),
                             set.read(perplexity, gpt.vocabSize()), gpt.vocabSize(), set.prompt, set.match)
                     : TrainRun.dataOf(model);
-            // a TinyMem run's unedited measures are cached in the run (BaselineCache); a production directory is not written to
-            org.tinymem.unlearn.BaselineCache.Lookup lookup = production ? null : org.tinymem.unlearn.BaselineCache.baseline(gpt, data,
-                    TrainRun.specOf(model).kind().measures(), retainRows, seed, model.resolve(org.tinymem.unlearn.BaselineCache.DIR));
-            Unlearning.Baseline baseline = production
-                    ? Unlearning.Baseline.of(gpt, data, LanguageMeasures.INSTANCE, retainRows, seed)
-                    : lookup.baseline();
-            if (lookup != null && lookup.outcome() == org.tinymem.unlearn.BaselineCache.Outcome.READ) {
-                System.out.println("the unedited model's measures and memorized probes: read from " + lookup.file());
+            Unlearning.Baseline baseline;
+            if (production) { // a production directory is not written to
+                baseline = Unlearning.Baseline.of(gpt, data, LanguageMeasures.INSTANCE, retainRows, seed);
+            } else { // a TinyMem run's unedited measures are cached in the run
+                BaselineCache.Lookup lookup = BaselineCache.baseline(gpt, data, TrainRun.specOf(model).kind().measures(),
+                        retainRows, seed, model.resolve(BaselineCache.DIR));
+                if (lookup.outcome() == BaselineCache.Outcome.READ) {
+                    System.out.println("the unedited model's measures and memorized probes: read from " + lookup.file());
+                }
+                baseline = lookup.baseline();
             }
             System.out.printf("%s on %s: %d memorized of %d probes, %d retain rows%n", unlearner.method(), model,
                     baseline.sets().unlearn().size(), data.probes().size(), baseline.sets().retain().size());

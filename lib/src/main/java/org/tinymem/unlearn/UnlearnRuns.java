@@ -104,20 +104,34 @@ public final class UnlearnRuns {
      * memorized rows, see {@link UnlearnSets#of}), or its saved record if one matches.
      */
     public Run run(String setting, Unlearner method, int retainRows) {
-        Path file = resultFile(method, setting);
-        JsonObject saved = matching(file, method, retainRows);
-        if (saved != null) return new Run(modelName, setting, method, row(saved), Json.doubles(saved.getAsJsonObject("after")), true,
-                retainRows);
-        Unlearning.Baseline baseline = baselines.computeIfAbsent(retainRows, rows -> Unlearning.Baseline.of(model, data, measurer, rows, 0));
+        JsonObject saved = matching(resultFile(method, setting), method, retainRows);
+        if (saved != null) return readBack(saved, setting, method, retainRows);
+        Unlearning.Baseline baseline = baseline(retainRows);
         try (Unlearning.Result result = Unlearning.apply(model, data, baseline, method)) {
-            JsonObject json = record(method, baseline, result);
-            json.addProperty("setting", setting);
-            json.addProperty("retain_rows_requested", retainRows);
-            json.addProperty("data_fingerprint", dataFingerprint);
-            json.addProperty("model_fingerprint", modelFingerprint);
-            Json.write(file, json);
-            return new Run(modelName, setting, method, result.row(), result.after(), false, retainRows);
+            return save(setting, method, retainRows, baseline, result, null);
         }
+    }
+
+    /** The baseline (measures before, sets) for {@code retainRows}, measured once per instance. */
+    private Unlearning.Baseline baseline(int retainRows) {
+        return baselines.computeIfAbsent(retainRows, rows -> Unlearning.Baseline.of(model, data, measurer, rows, 0));
+    }
+
+    private Run readBack(JsonObject saved, String setting, Unlearner method, int retainRows) {
+        return new Run(modelName, setting, method, row(saved), Json.doubles(saved.getAsJsonObject("after")), true, retainRows);
+    }
+
+    /** Writes the record of a measured edit (with {@code ladder}, when not null, as its {@code epoch_ladder} note). */
+    private Run save(String setting, Unlearner method, int retainRows, Unlearning.Baseline baseline, Unlearning.Result result,
+                     String ladder) {
+        JsonObject json = record(method, baseline, result);
+        json.addProperty("setting", setting);
+        json.addProperty("retain_rows_requested", retainRows);
+        json.addProperty("data_fingerprint", dataFingerprint);
+        json.addProperty("model_fingerprint", modelFingerprint);
+        if (ladder != null) json.addProperty("epoch_ladder", ladder);
+        Json.write(resultFile(method, setting), json);
+        return new Run(modelName, setting, method, result.row(), result.after(), false, retainRows);
     }
 
     /**
@@ -139,30 +153,22 @@ public final class UnlearnRuns {
             Unlearner method = methods.get(i);
             JsonObject saved = matching(resultFile(method, settings.get(i)), method, retainRows);
             if (saved != null) {
-                runs[i] = new Run(modelName, settings.get(i), method, row(saved), Json.doubles(saved.getAsJsonObject("after")), true,
-                        retainRows);
+                runs[i] = readBack(saved, settings.get(i), method, retainRows);
             } else {
                 missing.add(i);
             }
         }
         if (missing.isEmpty()) return List.of(runs);
-        Unlearning.Baseline baseline = baselines.computeIfAbsent(retainRows, rows -> Unlearning.Baseline.of(model, data, measurer, rows, 0));
-        List<Edit> edits = new java.util.ArrayList<>(ladder.unlearnAtEpochs(model, baseline.sets(), missing.stream().map(epochs::get).toList()));
+        Unlearning.Baseline baseline = baseline(retainRows);
+        List<Integer> counts = missing.stream().map(epochs::get).toList();
+        List<Edit> edits = new java.util.ArrayList<>(ladder.unlearnAtEpochs(model, baseline.sets(), counts));
+        int last = counts.stream().mapToInt(Integer::intValue).max().getAsInt();
         try {
             for (int j = 0; j < missing.size(); j++) {
                 int i = missing.get(j);
-                Unlearner method = methods.get(i);
-                Edit edit = edits.set(j, null);
-                try (Unlearning.Result result = Unlearning.measure(data, baseline, method, edit)) {
-                    JsonObject json = record(method, baseline, result);
-                    json.addProperty("setting", settings.get(i));
-                    json.addProperty("retain_rows_requested", retainRows);
-                    json.addProperty("data_fingerprint", dataFingerprint);
-                    json.addProperty("model_fingerprint", modelFingerprint);
-                    json.addProperty("epoch_ladder", "one run to " + missing.stream().mapToInt(epochs::get).max().getAsInt()
-                            + " epochs, snapshot at " + epochs.get(i));
-                    Json.write(resultFile(method, settings.get(i)), json);
-                    runs[i] = new Run(modelName, settings.get(i), method, result.row(), result.after(), false, retainRows);
+                try (Unlearning.Result result = Unlearning.measure(data, baseline, methods.get(i), edits.set(j, null))) {
+                    runs[i] = save(settings.get(i), methods.get(i), retainRows, baseline, result,
+                            "one run to " + last + " epochs, snapshot at " + epochs.get(i));
                 }
             }
         } finally {
@@ -172,7 +178,11 @@ public final class UnlearnRuns {
     }
 
     private Path resultFile(Unlearner method, String setting) {
-        return dir.resolve(directoryName(method.method(), setting, method.params().ratio())).resolve(RESULT);
+        return runDirectory(method, setting).resolve(RESULT);
+    }
+
+    private Path runDirectory(Unlearner method, String setting) {
+        return dir.resolve(directoryName(method.method(), setting, method.params().ratio()));
     }
 
     /**
@@ -196,7 +206,7 @@ public final class UnlearnRuns {
             throw new IllegalArgumentException("run of " + run.model() + " given to the runs of " + modelName);
         }
         Unlearner method = run.method();
-        Path file = dir.resolve(directoryName(method.method(), run.setting(), method.params().ratio())).resolve(RELEARN_RESULT);
+        Path file = runDirectory(method, run.setting()).resolve(RELEARN_RESULT);
         String settings = relearnSettings(training, params);
         JsonObject saved = sameRun(file, method, run.retainRows());
         if (saved != null) {
@@ -211,9 +221,7 @@ public final class UnlearnRuns {
                 // incomplete or from an older layout: measure again and replace it
             }
         }
-        Unlearning.Baseline baseline = baselines.computeIfAbsent(run.retainRows(),
-                rows -> Unlearning.Baseline.of(model, data, measurer, rows, 0));
-        try (Unlearning.Result edited = Unlearning.apply(model, data, baseline, method)) {
+        try (Unlearning.Result edited = Unlearning.apply(model, data, baseline(run.retainRows()), method)) {
             Relearning.Result result = Relearning.run(edited.edit().model(), data, measurer, training, params,
                     edited.before(), edited.after());
             JsonObject json = new JsonObject();

@@ -67,6 +67,11 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
             return new Params(1e-2, 10, 0.1, 0.9, 5e-4, 64, TensorScope.MLP, 0);
         }
 
+        /** The same setting with another epoch count (one run serving several, {@link Subnet#unlearnAtEpochs}). */
+        public Params withEpochs(int newEpochs) {
+            return new Params(ratio, newEpochs, learningRate, momentum, weightDecay, batchSize, tensors, seed, tokens, forget);
+        }
+
         /** The same setting at another ratio (a ratio sweep, App. A.3.5). */
         public Params withRatio(double newRatio) {
             return new Params(newRatio, epochs, learningRate, momentum, weightDecay, batchSize, tensors, seed, tokens, forget);
@@ -97,7 +102,7 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
     /**
      * The edits of this method at each of {@code epochs} (its own epoch count is replaced by them) from
      * one mask-learning run to the largest: each a copy of {@code model} with the masks of that epoch
-     * folded in, timed from the start of the run — bit for bit what separate runs give (SubnetTest).
+     * folded in, timed from the start of the run — bit for bit what separate runs give (WeightUnlearnersTest).
      */
     @Override
     public List<Edit> unlearnAtEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs) {
@@ -111,8 +116,7 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
             throw new IllegalArgumentException("epochs must be positive and at least one, got " + epochs);
         }
         int last = epochs.stream().mapToInt(Integer::intValue).max().getAsInt();
-        Params longest = new Params(params.ratio(), last, params.learningRate(), params.momentum(), params.weightDecay(),
-                params.batchSize(), params.tensors(), params.seed(), params.tokens(), params.forget());
+        Params longest = params.withEpochs(last);
         java.util.Map<Integer, Edit> edits = new java.util.TreeMap<>();
         CausalLm working = model.copy(); // as Unlearner.unlearn: the copy is not timed
         long started = System.nanoTime();
