@@ -46,7 +46,7 @@ final class SweepGridCommand implements Callable<Integer> {
     boolean paperGrid;
 
     @Option(names = "--retain-rows", defaultValue = "0",
-            description = "clean rows in the retain set; 0 = as many as memorized rows (default: ${DEFAULT-VALUE})")
+            description = "clean training rows in the retain set, a seeded sample; 0 = all of them, as the reference code (default: ${DEFAULT-VALUE})")
     int retainRows;
 
     @Option(names = "--extra-seconds", description = "the 'Extra' fine-tuning time: runs slower than this are excluded"

@@ -68,7 +68,7 @@ final class SweepPlanCommand implements Callable<Integer> {
     GridOptions axes = new GridOptions();
 
     @Option(names = "--retain-rows", defaultValue = "0", description = "clean rows in each unlearning run's retain set"
-            + " (0 = as many as memorized; default: ${DEFAULT-VALUE})")
+            + " (0 = every clean training row, as the reference code; default: ${DEFAULT-VALUE})")
     int retainRows;
 
     @Option(names = "--memorized", description = "production models (§7): with --model HF_DIR, the memorized sequences"

@@ -89,7 +89,7 @@ final class UnlearnCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--retain-rows", defaultValue = "0",
-            description = "clean rows in the retain set; 0 = as many as memorized rows (default: ${DEFAULT-VALUE})")
+            description = "clean training rows in the retain set, a seeded sample; 0 = all of them, as the reference code (default: ${DEFAULT-VALUE})")
     int retainRows;
 
     @Option(names = "--relearn-steps", defaultValue = "0", description = "after the edit, fine-tune it this many steps"

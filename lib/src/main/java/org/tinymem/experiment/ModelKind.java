@@ -59,7 +59,7 @@ public interface ModelKind {
 
     /**
      * The measures before any edit and the unlearn / retain sets of §3.3: the probes the model
-     * actually memorizes, and {@code retainRows} clean training rows (≤ 0: as many as memorized).
+     * actually memorizes, and {@code retainRows} clean training rows (≤ 0: all of them).
      */
     default Unlearning.Baseline unlearningBaseline(CausalLm model, TinyMemData data, int retainRows, long seed) {
         return Unlearning.Baseline.of(model, data, measures(), retainRows, seed);

@@ -100,7 +100,7 @@ public final class UnlearnRuns {
     }
 
     /**
-     * {@code method} on a copy of the model with {@code retainRows} clean retain rows (≤ 0: as many as
+     * {@code method} on a copy of the model with {@code retainRows} clean retain rows (≤ 0: every clean
      * memorized rows, see {@link UnlearnSets#of}), or its saved record if one matches.
      */
     public Run run(String setting, Unlearner method, int retainRows) {
@@ -229,6 +229,7 @@ public final class UnlearnRuns {
             json.addProperty("parameters", method.params().toString());
             json.addProperty("setting", run.setting());
             json.addProperty("retain_rows_requested", run.retainRows());
+            json.addProperty("retain_rows", UnlearnSets.retainSize(data, run.retainRows()));
             json.addProperty("data_fingerprint", dataFingerprint);
             json.addProperty("model_fingerprint", modelFingerprint);
             json.addProperty("relearn_settings", settings);
@@ -338,6 +339,8 @@ public final class UnlearnRuns {
             boolean same = json.get("method").getAsString().equals(method.method())
                     && json.get("parameters").getAsString().equals(method.params().toString())
                     && json.get("retain_rows_requested").getAsInt() == retainRows
+                    // records from before the retain default became "all clean rows" asked for 0 too
+                    && json.get("retain_rows").getAsInt() == UnlearnSets.retainSize(data, retainRows)
                     && json.get("data_fingerprint").getAsString().equals(dataFingerprint)
                     && json.get("model_fingerprint").getAsString().equals(modelFingerprint);
             return same ? json : null;

@@ -56,10 +56,12 @@ public record UnlearnSets(List<int[]> unlearn, List<int[]> retain, List<int[]> r
     }
 
     /**
-     * The memorized probes of {@code model} as full sequences, and a seeded sample of the clean
-     * training rows as the retain set. {@code retainRows} ≤ 0 means "as many as the unlearn set"
-     * (ours: a balanced mixture keeps BalancedSubnet's batches half memorized, half clean, and keeps
-     * its time comparable to the paper's; the reference code's size is not stated in the paper).
+     * The memorized probes of {@code model} as full sequences, and the clean training rows as the retain
+     * set: {@code retainRows} ≤ 0 (the default everywhere) takes every clean training row, as the reference
+     * code passes its clean training data ({@code extra_data}) to Greedy and BalancedSubnet
+     * ({@code src/localize/weight/localizing_memorization.py}); a positive count takes a seeded sample of
+     * that many ({@link #retainSize}). A retain set of only as many rows as are memorized gives the mask
+     * methods one or two steps per epoch, which is what made the reference's lr 0.1 look useless (issue 18).
      */
     public static UnlearnSets of(CausalLm model, TinyMemData data, int retainRows, long seed) {
         return of(Memorization.memorizedProbes(model, data.probes()), data, retainRows, seed);
@@ -74,7 +76,13 @@ public record UnlearnSets(List<int[]> unlearn, List<int[]> retain, List<int[]> r
         if (data.cleanTrainTokens().isEmpty()) {
             throw new IllegalArgumentException("the retain set is empty: the data has no clean training rows");
         }
-        return ofProbes(memorized, cleanSample(data, retainRows > 0 ? retainRows : memorized.size(), seed));
+        return ofProbes(memorized, cleanSample(data, retainSize(data, retainRows), seed));
+    }
+
+    /** How many clean rows a request of {@code retainRows} gives: all of them for ≤ 0, else at most that many. */
+    public static int retainSize(TinyMemData data, int retainRows) {
+        int clean = data.cleanTrainTokens().size();
+        return retainRows > 0 ? Math.min(retainRows, clean) : clean;
     }
 
     /** A seeded sample of at most {@code rows} clean training rows (the same rows for the same seed). */

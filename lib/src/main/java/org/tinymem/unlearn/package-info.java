@@ -11,9 +11,9 @@
  * <ul>
  *   <li>Counts are {@code floor(ratio · size)} (per tensor, or over all eligible weights for Greedy
  *       and Durable-agg), and the reported count is the number of entries actually set to zero.</li>
- *   <li>The retain set is a seeded sample of clean training rows, by default as many as there are
- *       memorized rows (the paper does not state its size; a balanced mixture keeps the mask
- *       methods' batches half memorized and their time near the paper's).</li>
+ *   <li>The retain set is every clean training row by default (the reference code's {@code extra_data});
+ *       {@code --retain-rows N} takes a seeded sample of N instead (cheaper, labelled where used). Every
+ *       method of a table gets the same retain set.</li>
  *   <li>Sequence losses are the mean over real (non-pad) target tokens of each row; "mean ℓ of a
  *       group" (BalancedSubnet) is the mean of those per-row losses.</li>
  *   <li>Mask scores are drawn with PyTorch's {@code kaiming_uniform_(a=√5)} bound 1/√fan_in, fan_in
