@@ -21,10 +21,23 @@ final class SweepCollectCommand implements Callable<Integer> {
     @Option(names = "--out", description = "the CSV file (default: PLAN/" + CSV + ", rewritten each time)")
     Path out;
 
+    @Option(names = "--selected", description = "the selected runs' CSV (default: " + BEST + " beside the CSV file, rewritten each time)")
+    Path selectedOut;
+
     @Option(names = "--select-by", paramLabel = "MEASURE", defaultValue = "percent_memorized",
             description = "the memorization measure whose %% difference is M in the selection rule: percent_memorized"
                     + " (Eq. 1, the paper's; default), or ours: percent_approx_memorized, extraction_strength, token_match, rouge_l")
     String selectBy;
+
+    /** {@code sweep collect PLAN --out CSV --selected CSV --select-by MEASURE} (as {@code table1} runs it). */
+    static SweepCollectCommand of(Path plan, Path out, Path selected, String selectBy) {
+        SweepCollectCommand command = new SweepCollectCommand();
+        command.plan = plan;
+        command.out = out;
+        command.selectedOut = selected;
+        command.selectBy = selectBy;
+        return command;
+    }
 
     @Override
     public Integer call() {
@@ -42,7 +55,7 @@ final class SweepCollectCommand implements Callable<Integer> {
                     + " models also need perplexity after < 500, App. A.4.2): results.csv has every run");
         }
         if (!selected.isEmpty()) {
-            Path best = file.resolveSibling(BEST);
+            Path best = selectedOut != null ? selectedOut : file.resolveSibling(BEST);
             org.tinymem.util.AtomicFiles.writeString(best, SweepResults.csv(selected));
             System.out.printf("wrote %s: each method's selected run per model (App. A.3.5; M from %s)%n", best, selectBy);
             for (var row : selected) {

@@ -61,6 +61,16 @@ final class SweepSubmitCommand implements Callable<Integer> {
     @Option(names = "--setup", description = "slurm: a shell line each task runs first, e.g. 'module load java/17' (repeatable)")
     List<String> setup = new ArrayList<>();
 
+    /** {@code sweep submit PLAN --engine local --workers N [--threads T]} (as {@code table1} runs it). */
+    static SweepSubmitCommand local(Path plan, int workers, Integer threads) {
+        SweepSubmitCommand command = new SweepSubmitCommand();
+        command.plan = plan;
+        command.engine = "local";
+        command.workers = workers;
+        command.threads = threads;
+        return command;
+    }
+
     @Override
     public Integer call() throws Exception {
         SweepPlan sweep = SweepPlan.read(plan);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tinymem", mixinStandardHelpOptions = true, versionProvider = TinyMemCli.Version.class,
         description = "Train TinyMem models, measure memorization, and mitigate it.",
         subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, GenerateCommand.class, BenchCommand.class,
-                UnlearnCommand.class, FinetuneCommand.class, SweepCommand.class, LandscapeCommand.class})
+                UnlearnCommand.class, FinetuneCommand.class, SweepCommand.class, Table1Command.class, LandscapeCommand.class})
 public final class TinyMemCli implements Callable<Integer> {
 
     @Override

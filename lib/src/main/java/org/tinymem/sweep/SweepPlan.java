@@ -103,16 +103,22 @@ public record SweepPlan(Path dir, List<PlanEntry> entries) {
      * existing one is refused (its results would no longer match their entries).
      */
     public void write() {
+        if (!isWritten()) AtomicFiles.writeString(dir.resolve(FILE), text());
+    }
+
+    /**
+     * Whether {@code plan.jsonl} already holds this plan (false: there is none); a different plan
+     * there is refused, as by {@link #write}.
+     */
+    public boolean isWritten() {
         Path file = dir.resolve(FILE);
         try {
-            if (Files.exists(file)) {
-                if (Files.readString(file).equals(text())) return;
-                throw new IllegalArgumentException(file + " holds another plan; choose a new --out (a plan and its results are never overwritten)");
-            }
+            if (!Files.exists(file)) return false;
+            if (Files.readString(file).equals(text())) return true;
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
-        AtomicFiles.writeString(file, text());
+        throw new IllegalArgumentException(file + " holds another plan; choose a new --out (a plan and its results are never overwritten)");
     }
 
     public PlanEntry entry(int index) {
