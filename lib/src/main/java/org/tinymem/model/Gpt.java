@@ -54,7 +54,7 @@ public final class Gpt implements CausalLm {
                 double s = name.endsWith("c_proj.weight") ? projStd : std;
                 for (int i = 0; i < size; i++) values[i] = (float) (random.nextGaussian() * s);
             }
-            params.put(name, manager.create(values, new Shape(shape)));
+            params.put(name, AlignedTensors.of(manager, values, new Shape(shape)));
         }
         return new Gpt(config, manager, params);
     }
@@ -74,7 +74,7 @@ public final class Gpt implements CausalLm {
                 throw new IllegalArgumentException("tensor '" + entry.getKey() + "' has " + data.length
                         + " values, expected shape " + java.util.Arrays.toString(entry.getValue()));
             }
-            params.put(entry.getKey(), manager.create(data, new Shape(entry.getValue())));
+            params.put(entry.getKey(), AlignedTensors.of(manager, data, new Shape(entry.getValue())));
         }
         return new Gpt(config, manager, params);
     }
@@ -247,7 +247,11 @@ public final class Gpt implements CausalLm {
     public Gpt copy() {
         NDManager copyManager = manager.getParentManager().newSubManager();
         Map<String, NDArray> copies = new LinkedHashMap<>();
-        parameters.forEach((name, array) -> copies.put(name, copyManager.create(array.toFloatArray(), array.getShape())));
+        parameters.forEach((name, array) -> {
+            NDArray copy = array.duplicate(); // a native clone, in PyTorch-allocated memory (AlignedTensors)
+            copy.attach(copyManager);
+            copies.put(name, copy);
+        });
         return new Gpt(config, copyManager, copies);
     }
 

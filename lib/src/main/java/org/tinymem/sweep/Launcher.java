@@ -21,8 +21,17 @@ import java.util.stream.Stream;
 public record Launcher(String java, String classPath, int threads) {
     /** Environment variables a run inherits when set here (allocator, DJL cache, code version, where runs live, energy preset). */
     public static final List<String> ENVIRONMENT = Stream.concat(
-            Stream.of("LD_PRELOAD", "MALLOC_CONF", "DJL_CACHE_DIR", "TINYMEM_GIT_COMMIT", "TINYMEM_HOME", "TINYMEM_RUNS"),
+            Stream.of("LD_PRELOAD", "MALLOC_CONF", "DJL_CACHE_DIR", "TINYMEM_GIT_COMMIT", "TINYMEM_HOME", "TINYMEM_RUNS", "MKL_CBWR",
+                    "GOMP_SPINCOUNT", "OMP_WAIT_POLICY"),
             org.tinymem.eval.Energy.VARIABLES.stream()).toList();
+
+    /**
+     * oneMKL's conditional numerical reproducibility, strict: its matrix products give the same bits whatever
+     * the alignment of their operands (without it, the same seed gave other weights depending on what the
+     * process had allocated before; {@code DeterminismUnderLoadTest}). Kept if the caller set another value.
+     */
+    public static final String MKL_CBWR = "MKL_CBWR";
+    public static final String STRICT_REPRODUCIBILITY = "AUTO,STRICT";
 
     public Launcher {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -73,6 +82,7 @@ public record Launcher(String java, String classPath, int threads) {
         }
         env.put("OMP_NUM_THREADS", Integer.toString(threads));
         env.put("TINYMEM_THREADS", Integer.toString(threads));
+        env.putIfAbsent(MKL_CBWR, STRICT_REPRODUCIBILITY);
         return env;
     }
 }

@@ -83,7 +83,7 @@ public final class GptNeoX implements CausalLm {
                 double s = residualOutput ? projStd : std;
                 for (int i = 0; i < values.length; i++) values[i] = (float) (random.nextGaussian() * s);
             }
-            params.put(name, manager.create(values, new Shape(entry.getValue())));
+            params.put(name, org.tinymem.model.AlignedTensors.of(manager, values, new Shape(entry.getValue())));
         }
         return new GptNeoX(config, manager, params);
     }
@@ -100,7 +100,7 @@ public final class GptNeoX implements CausalLm {
                     throw new IllegalArgumentException("tensor '" + entry.getKey() + "' has " + data.length
                             + " values, expected shape " + Arrays.toString(entry.getValue()));
                 }
-                params.put(entry.getKey(), manager.create(data, new Shape(entry.getValue())));
+                params.put(entry.getKey(), org.tinymem.model.AlignedTensors.of(manager, data, new Shape(entry.getValue())));
             }
         } catch (RuntimeException e) {
             manager.close();
