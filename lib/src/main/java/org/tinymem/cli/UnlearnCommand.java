@@ -133,7 +133,11 @@ final class UnlearnCommand implements Callable<Integer> {
             }
             System.out.printf("%s on %s: %d memorized of %d probes, %d retain rows%n", unlearner.method(), model,
                     baseline.sets().unlearn().size(), data.probes().size(), baseline.sets().retain().size());
-            try (Unlearning.Result result = Unlearning.apply(gpt, data, baseline, unlearner)) {
+            Unlearning.Result edited;
+            try (org.tinymem.util.TerminalProgress bar = new org.tinymem.util.TerminalProgress("unlearn")) {
+                edited = Unlearning.apply(gpt, data, baseline, unlearner.reporting(bar));
+            }
+            try (Unlearning.Result result = edited) {
                 Models.save(result.edit().model(), out, Map.of("unlearn", unlearner.method()));
                 com.google.gson.JsonObject record = UnlearnRuns.record(unlearner, baseline, result);
                 if (relearnSteps > 0) { // after saving: the saved model is the edit, not the relearned one

@@ -22,6 +22,14 @@ public interface Unlearner {
      */
     long ablateInPlace(CausalLm model, UnlearnSets sets);
 
+    /**
+     * The same method reporting its progress to {@code progress} (the command line's bar); methods whose
+     * work is short return themselves. Reporting never changes the result.
+     */
+    default Unlearner reporting(org.tinymem.util.Progress progress) {
+        return this;
+    }
+
     /** Unit of the ablation count: {@code weights} or {@code neurons}. */
     default String unit() {
         return "weights";

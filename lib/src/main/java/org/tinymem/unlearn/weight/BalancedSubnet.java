@@ -93,9 +93,20 @@ public final class BalancedSubnet implements Unlearner, org.tinymem.unlearn.Epoc
     }
 
     private final Params params;
+    private final org.tinymem.util.Progress progress;
 
     public BalancedSubnet(Params params) {
+        this(params, org.tinymem.util.Progress.silent());
+    }
+
+    private BalancedSubnet(Params params, org.tinymem.util.Progress progress) {
         this.params = params;
+        this.progress = progress;
+    }
+
+    @Override
+    public BalancedSubnet reporting(org.tinymem.util.Progress newProgress) {
+        return new BalancedSubnet(params, newProgress);
     }
 
     @Override
@@ -110,12 +121,14 @@ public final class BalancedSubnet implements Unlearner, org.tinymem.unlearn.Epoc
 
     @Override
     public long ablateInPlace(CausalLm model, UnlearnSets sets) {
-        return Subnet.learnMasks(model, sets, params.mask(), true, -(1 - params.lossWeight()), params.lossWeight());
+        return Subnet.learnMasks(model, sets, params.mask(), true, -(1 - params.lossWeight()), params.lossWeight(), List.of(),
+                null, progress);
     }
 
     /** As {@link Subnet#unlearnAtEpochs}: one run to the largest of {@code epochs}, an exact edit at each. */
     @Override
     public List<Edit> unlearnAtEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs) {
-        return Subnet.atEpochs(model, sets, epochs, params.mask(), true, -(1 - params.lossWeight()), params.lossWeight());
+        return Subnet.atEpochs(model, sets, epochs, params.mask(), true, -(1 - params.lossWeight()), params.lossWeight(),
+                progress);
     }
 }

@@ -83,9 +83,20 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
     }
 
     private final Params params;
+    private final org.tinymem.util.Progress progress;
 
     public Subnet(Params params) {
+        this(params, org.tinymem.util.Progress.silent());
+    }
+
+    private Subnet(Params params, org.tinymem.util.Progress progress) {
         this.params = params;
+        this.progress = progress;
+    }
+
+    @Override
+    public Subnet reporting(org.tinymem.util.Progress newProgress) {
+        return new Subnet(params, newProgress);
     }
 
     @Override
@@ -100,7 +111,7 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
 
     @Override
     public long ablateInPlace(CausalLm model, UnlearnSets sets) {
-        return learnMasks(model, sets, params, false, -1, 0);
+        return learnMasks(model, sets, params, false, -1, 0, List.of(), null, progress);
     }
 
     /**
@@ -110,12 +121,12 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
      */
     @Override
     public List<Edit> unlearnAtEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs) {
-        return atEpochs(model, sets, epochs, params, false, -1, 0);
+        return atEpochs(model, sets, epochs, params, false, -1, 0, progress);
     }
 
     /** The shared loop of {@link #unlearnAtEpochs} for Subnet and BalancedSubnet. */
     static List<Edit> atEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs, Params params, boolean withRetain,
-                               double memorizedWeight, double retainWeight) {
+                               double memorizedWeight, double retainWeight, org.tinymem.util.Progress progress) {
         if (epochs.isEmpty() || epochs.stream().anyMatch(e -> e <= 0)) {
             throw new IllegalArgumentException("epochs must be positive and at least one, got " + epochs);
         }
@@ -129,7 +140,7 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
                 CausalLm snapshot = model.copy();
                 long zeroed = masks.fold(Mask.select(snapshot.parameters(), names));
                 edits.put(epoch, new Edit(snapshot, zeroed, "weights", (System.nanoTime() - started) / 1e9));
-            });
+            }, progress);
         } catch (RuntimeException e) {
             edits.values().forEach(Edit::close);
             throw e;
@@ -144,10 +155,6 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
      * {@code memorizedWeight} / {@code retainWeight} averaged within each group; SGD steps the
      * scores only; the final hard masks are folded into the weights. Returns the zeroed count.
      */
-    static long learnMasks(CausalLm model, UnlearnSets sets, Params params, boolean withRetain, double memorizedWeight,
-                           double retainWeight) {
-        return learnMasks(model, sets, params, withRetain, memorizedWeight, retainWeight, List.of(), null);
-    }
 
     /** Called after each of the requested epochs with the masks as they are then (see {@link #learnMasks}). */
     interface EpochEnd {
@@ -161,7 +168,7 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
      * smaller one (issue 17; {@link #unlearnAtEpochs}).
      */
     static long learnMasks(CausalLm model, UnlearnSets sets, Params params, boolean withRetain, double memorizedWeight,
-                           double retainWeight, List<Integer> snapshots, EpochEnd onEpoch) {
+                           double retainWeight, List<Integer> snapshots, EpochEnd onEpoch, org.tinymem.util.Progress progress) {
         List<String> names = params.tensors().names(model);
         Map<String, NDArray> eligible = Mask.select(model.parameters(), names);
         Random random = new Random(params.seed());
@@ -170,10 +177,16 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
              ScoreMasks masks = new ScoreMasks(manager, eligible, params.ratio(), params.seed());
              MomentumSgd sgd = new MomentumSgd(masks.scores(), manager, params.learningRate(), params.momentum(),
                      params.weightDecay())) {
+            int rows = sets.unlearn().size() + (withRetain ? sets.retain().size() : 0);
+            long perEpoch = (rows + params.batchSize() - 1) / params.batchSize();
+            long total = perEpoch * params.epochs();
+            long done = 0;
             for (int epoch = 0; epoch < params.epochs(); epoch++) {
                 for (LabeledBatch batch : LabeledBatch.shuffled(sets, withRetain, params.batchSize(), random)) {
-                    Gradients.backward(() -> batch.loss(model, masks, manager, memorizedWeight, retainWeight, true, params.tokens(), params.forget()));
+                    float loss = Gradients.backward(() -> batch.loss(model, masks, manager, memorizedWeight, retainWeight, true,
+                            params.tokens(), params.forget()));
                     sgd.step();
+                    progress.update(++done, total, String.format("epoch %d/%d loss %.4f", epoch + 1, params.epochs(), loss));
                 }
                 if (snapshots.contains(epoch + 1)) onEpoch.after(epoch + 1, masks, names);
             }

@@ -146,6 +146,23 @@ class WeightUnlearnersTest {
         }
     }
 
+    /** BalancedSubnet reports one update per batch, ending at its total, and reporting does not change the edit. */
+    @Test
+    void balancedSubnetReportsEveryBatchWithoutChangingTheEdit() {
+        Subnet.Params mask = new Subnet.Params(0.05, 2, 0.1, 0.9, 5e-4, 16, TensorScope.MLP, 7);
+        BalancedSubnet quiet = new BalancedSubnet(new BalancedSubnet.Params(mask, 0.5));
+        List<long[]> updates = new java.util.ArrayList<>();
+        Unlearner reporting = quiet.reporting((done, total, status) -> updates.add(new long[] {done, total}));
+        long rows = fixture.sets.unlearn().size() + fixture.sets.retain().size();
+        long expected = 2 * ((rows + 15) / 16);
+        try (Edit plain = quiet.unlearn(fixture.model, fixture.sets); Edit reported = reporting.unlearn(fixture.model, fixture.sets)) {
+            assertSameWeights(plain.model(), reported.model(), "balanced-subnet with a progress bar");
+        }
+        assertEquals(expected, updates.size(), "one update per batch of each epoch");
+        assertEquals(expected, updates.get(updates.size() - 1)[0]);
+        assertEquals(expected, updates.get(0)[1]);
+    }
+
     /** One run to the largest epoch count gives, at each smaller one, exactly the edit of a separate run (issue 17). */
     @Test
     void oneRunToTheLargestEpochCountGivesEverySmallerOneExactly() {
