@@ -19,12 +19,6 @@ import java.util.stream.Stream;
  * @param threads PyTorch intra-op threads per run (also {@code OMP_NUM_THREADS})
  */
 public record Launcher(String java, String classPath, int threads) {
-    /** Environment variables a run inherits when set here (allocator, DJL cache, code version, where runs live, energy preset). */
-    public static final List<String> ENVIRONMENT = Stream.concat(
-            Stream.of("LD_PRELOAD", "MALLOC_CONF", "DJL_CACHE_DIR", "TINYMEM_GIT_COMMIT", "TINYMEM_HOME", "TINYMEM_RUNS", "MKL_CBWR",
-                    "GOMP_SPINCOUNT", "OMP_WAIT_POLICY"),
-            org.tinymem.eval.Energy.VARIABLES.stream()).toList();
-
     /**
      * oneMKL's conditional numerical reproducibility, strict: its matrix products give the same bits whatever
      * the alignment of their operands (without it, the same seed gave other weights depending on what the
@@ -32,6 +26,15 @@ public record Launcher(String java, String classPath, int threads) {
      */
     public static final String MKL_CBWR = "MKL_CBWR";
     public static final String STRICT_REPRODUCIBILITY = "AUTO,STRICT";
+
+    /**
+     * Environment variables a run inherits when set here (allocator, DJL cache, code version, where runs live,
+     * oneMKL and OpenMP settings, energy preset).
+     */
+    public static final List<String> ENVIRONMENT = Stream.concat(
+            Stream.of("LD_PRELOAD", "MALLOC_CONF", "DJL_CACHE_DIR", "TINYMEM_GIT_COMMIT", "TINYMEM_HOME", "TINYMEM_RUNS", MKL_CBWR,
+                    "GOMP_SPINCOUNT", "OMP_WAIT_POLICY"),
+            org.tinymem.eval.Energy.VARIABLES.stream()).toList();
 
     public Launcher {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);

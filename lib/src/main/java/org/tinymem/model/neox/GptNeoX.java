@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.tinymem.model.AlignedTensors;
 import org.tinymem.model.CausalLm;
 import org.tinymem.model.CausalMask;
 import org.tinymem.model.Intervention;
@@ -83,7 +84,7 @@ public final class GptNeoX implements CausalLm {
                 double s = residualOutput ? projStd : std;
                 for (int i = 0; i < values.length; i++) values[i] = (float) (random.nextGaussian() * s);
             }
-            params.put(name, org.tinymem.model.AlignedTensors.of(manager, values, new Shape(entry.getValue())));
+            params.put(name, AlignedTensors.of(manager, values, new Shape(entry.getValue())));
         }
         return new GptNeoX(config, manager, params);
     }
@@ -100,7 +101,7 @@ public final class GptNeoX implements CausalLm {
                     throw new IllegalArgumentException("tensor '" + entry.getKey() + "' has " + data.length
                             + " values, expected shape " + Arrays.toString(entry.getValue()));
                 }
-                params.put(entry.getKey(), org.tinymem.model.AlignedTensors.of(manager, data, new Shape(entry.getValue())));
+                params.put(entry.getKey(), AlignedTensors.of(manager, data, new Shape(entry.getValue())));
             }
         } catch (RuntimeException e) {
             manager.close();

@@ -150,20 +150,17 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
         return epochs.stream().map(edits::get).toList();
     }
 
-    /**
-     * The mask-learning loop of Alg. 5 and 6: each batch's loss is Σ coefficient · ℓ(row) with
-     * {@code memorizedWeight} / {@code retainWeight} averaged within each group; SGD steps the
-     * scores only; the final hard masks are folded into the weights. Returns the zeroed count.
-     */
-
     /** Called after each of the requested epochs with the masks as they are then (see {@link #learnMasks}). */
     interface EpochEnd {
         void after(int epoch, ScoreMasks masks, List<String> names);
     }
 
     /**
-     * The same loop, calling {@code onEpoch} after each epoch in {@code snapshots} (1-based). The learning
-     * rate is constant and the batches are drawn from one seeded generator, so the masks after epoch e of
+     * The mask-learning loop of Alg. 5 and 6: each batch's loss is Σ coefficient · ℓ(row) with
+     * {@code memorizedWeight} / {@code retainWeight} averaged within each group; SGD steps the
+     * scores only; the final hard masks are folded into the weights. Returns the zeroed count. Each
+     * batch is reported to {@code progress}; {@code onEpoch} (null when {@code snapshots} is empty) is
+     * called after each epoch in {@code snapshots} (1-based). The learning rate is constant and the batches are drawn from one seeded generator, so the masks after epoch e of
      * a longer run are exactly those of an e-epoch run: one run to the largest epoch count serves every
      * smaller one (issue 17; {@link #unlearnAtEpochs}).
      */
