@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -21,6 +23,8 @@ import org.tinymem.model.CausalLm;
 import org.tinymem.model.ModelFiles;
 import org.tinymem.model.Models;
 import org.tinymem.unlearn.BaselineCache;
+import org.tinymem.unlearn.Edit;
+import org.tinymem.unlearn.EpochLadder;
 import org.tinymem.unlearn.UnlearnMethods;
 import org.tinymem.unlearn.UnlearnRuns;
 import org.tinymem.unlearn.Unlearner;
@@ -59,8 +63,11 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--ratio", description = "fraction of eligible weights (or MLP units per layer) to ablate, in (0, 1] (default: the method's)")
     Double ratio;
 
-    @Option(names = "--epochs", description = "mask-learning epochs (subnet, balanced-subnet), training epochs (slim, hc, ga, gd, npo)")
-    Integer epochs;
+    @Option(names = "--epochs", split = ",", paramLabel = "EPOCHS",
+            description = "mask-learning epochs (subnet, balanced-subnet), training epochs (slim, hc, ga, gd, npo); several"
+                    + " (e.g. 1,10,20, subnet and balanced-subnet) come from one run to the largest, each written to"
+                    + " OUT/epochs-E (issue 17: exactly what separate runs give)")
+    List<Integer> epochs;
 
     @Option(names = "--loss-weight", description = "retain-loss weight w of balanced-subnet and gd, in [0, 1], and npo, in [0, 1) (0: plain NPO)")
     Double lossWeight;
@@ -102,9 +109,16 @@ final class UnlearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Unlearner unlearner = UnlearnMethods.create(method, new UnlearnMethods.Options(ratio, epochs, lossWeight, learningRate, seed,
-                batchSize, tokens == null ? null : org.tinymem.unlearn.UnlearnTokens.parse(tokens),
-                forget == null ? null : org.tinymem.unlearn.ForgetLoss.parse(forget), lambda, igSteps));
+        List<Integer> counts = epochs == null ? List.of() : List.copyOf(new java.util.TreeSet<>(epochs));
+        if (epochs != null && counts.size() != epochs.size()) {
+            throw new IllegalArgumentException("--epochs lists " + epochs + ": give each epoch count once");
+        }
+        Unlearner unlearner = unlearner(counts.isEmpty() ? null : counts.get(counts.size() - 1));
+        boolean ladder = counts.size() > 1;
+        if (ladder && !(unlearner instanceof EpochLadder)) {
+            throw new IllegalArgumentException("several --epochs (" + epochs + ") come from one shared run only for subnet and"
+                    + " balanced-subnet; run " + method + " once per epoch count");
+        }
         if (relearnSteps < 0) throw new IllegalArgumentException("--relearn-steps must be ≥ 0, got " + relearnSteps);
         requireFresh(out);
         boolean production = memorized != null || retain != null || perplexity != null;
@@ -133,45 +147,83 @@ final class UnlearnCommand implements Callable<Integer> {
             }
             System.out.printf("%s on %s: %d memorized of %d probes, %d retain rows%n", unlearner.method(), model,
                     baseline.sets().unlearn().size(), data.probes().size(), baseline.sets().retain().size());
-            Unlearning.Result edited;
-            try (org.tinymem.util.TerminalProgress bar = new org.tinymem.util.TerminalProgress("unlearn")) {
-                edited = Unlearning.apply(gpt, data, baseline, unlearner.reporting(bar));
+            if (!ladder) {
+                Unlearning.Result edited;
+                try (org.tinymem.util.TerminalProgress bar = new org.tinymem.util.TerminalProgress("unlearn")) {
+                    edited = Unlearning.apply(gpt, data, baseline, unlearner.reporting(bar));
+                }
+                try (Unlearning.Result result = edited) {
+                    write(result, unlearner, baseline, data, production, out, null);
+                }
+                System.out.println("wrote " + out.resolve(ModelFiles.WEIGHTS) + ", " + RESULT + ", " + TrainRun.PROVENANCE);
+                return 0;
             }
-            try (Unlearning.Result result = edited) {
-                Models.save(result.edit().model(), out, Map.of("unlearn", unlearner.method()));
-                com.google.gson.JsonObject record = UnlearnRuns.record(unlearner, baseline, result);
-                if (relearnSteps > 0) { // after saving: the saved model is the edit, not the relearned one
-                    org.tinymem.unlearn.Relearning.Result relearned = org.tinymem.unlearn.Relearning.run(result.edit().model(),
-                            data, baseline.measurer(), TrainRun.Plan.of(TrainRun.specOf(model)).training(),
-                            new org.tinymem.unlearn.Relearning.Params(relearnSteps, org.tinymem.unlearn.Relearning.Params.defaults().batchSize(), seed),
-                            result.before(), result.after());
-                    relearned.annotate(record);
-                    System.out.printf("relearned %d steps on clean rows: %.2f %% memorized, %.1f %% recovered%n", relearned.steps(),
-                            relearned.percentMemorized(), relearned.recoveredPercent());
+            List<Edit> edits;
+            try (org.tinymem.util.TerminalProgress bar = new org.tinymem.util.TerminalProgress("unlearn")) {
+                edits = new ArrayList<>(((EpochLadder) unlearner.reporting(bar)).unlearnAtEpochs(gpt, baseline.sets(), counts));
+            }
+            try {
+                for (int i = 0; i < counts.size(); i++) {
+                    int count = counts.get(i);
+                    Unlearner at = unlearner(count);
+                    Path dir = out.resolve(UnlearnRuns.epochsDirectory(count));
+                    System.out.printf("%n%d epochs (snapshot of one run to %d):%n", count, counts.get(counts.size() - 1));
+                    try (Unlearning.Result result = Unlearning.measure(data, baseline, at, edits.set(i, null))) {
+                        write(result, at, baseline, data, production, dir,
+                                "one run to " + counts.get(counts.size() - 1) + " epochs, snapshot at " + count);
+                    }
                 }
-                Json.write(out.resolve(RESULT), record);
-                Map<String, Object> config = new LinkedHashMap<>();
-                config.put("method", unlearner.method());
-                config.put("params", unlearner.params());
-                config.put("model", model.toAbsolutePath().toString());
-                if (production) {
-                    config.put("data", ProductionData.NAME);
-                    config.put("memorized", memorized.toAbsolutePath().toString());
-                    config.put("retain", retain.toAbsolutePath().toString());
-                    config.put("perplexity", perplexity.toAbsolutePath().toString());
-                    config.put("prompt", set.prompt);
-                    config.put("match", set.match);
-                } else {
-                    config.put("run", Json.read(model.resolve(TrainRun.SPEC)));
-                }
-                config.put("retain_rows", retainRows);
-                if (relearnSteps > 0) config.put("relearn_steps", relearnSteps);
-                Json.write(out.resolve(TrainRun.PROVENANCE), Provenance.of(config, seed, data.fingerprint()));
-                print(result.row());
+            } finally {
+                edits.stream().filter(java.util.Objects::nonNull).forEach(Edit::close);
             }
         }
-        System.out.println("wrote " + out.resolve(ModelFiles.WEIGHTS) + ", " + RESULT + ", " + TrainRun.PROVENANCE);
+        System.out.println("wrote " + counts.stream().map(c -> out.resolve(UnlearnRuns.epochsDirectory(c)).toString())
+                .collect(java.util.stream.Collectors.joining(", ")) + " (each " + ModelFiles.WEIGHTS + ", " + RESULT + ", "
+                + TrainRun.PROVENANCE + ")");
         return 0;
+    }
+
+    /** The method with this command's options, at {@code epochCount} epochs (null: the method's default). */
+    private Unlearner unlearner(Integer epochCount) {
+        return UnlearnMethods.create(method, new UnlearnMethods.Options(ratio, epochCount, lossWeight, learningRate, seed,
+                batchSize, tokens == null ? null : org.tinymem.unlearn.UnlearnTokens.parse(tokens),
+                forget == null ? null : org.tinymem.unlearn.ForgetLoss.parse(forget), lambda, igSteps));
+    }
+
+    /** Writes one measured edit to {@code dir}: the edited model, its record (with {@code ladder} noted) and provenance. */
+    private void write(Unlearning.Result result, Unlearner unlearner, Unlearning.Baseline baseline, TinyMemData data,
+                       boolean production, Path dir, String ladder) {
+        Models.save(result.edit().model(), dir, Map.of("unlearn", unlearner.method()));
+        com.google.gson.JsonObject record = UnlearnRuns.record(unlearner, baseline, result);
+        if (relearnSteps > 0) { // after saving: the saved model is the edit, not the relearned one
+            org.tinymem.unlearn.Relearning.Result relearned = org.tinymem.unlearn.Relearning.run(result.edit().model(),
+                    data, baseline.measurer(), TrainRun.Plan.of(TrainRun.specOf(model)).training(),
+                    new org.tinymem.unlearn.Relearning.Params(relearnSteps, org.tinymem.unlearn.Relearning.Params.defaults().batchSize(), seed),
+                    result.before(), result.after());
+            relearned.annotate(record);
+            System.out.printf("relearned %d steps on clean rows: %.2f %% memorized, %.1f %% recovered%n", relearned.steps(),
+                    relearned.percentMemorized(), relearned.recoveredPercent());
+        }
+        if (ladder != null) record.addProperty("epoch_ladder", ladder);
+        Json.write(dir.resolve(RESULT), record);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("method", unlearner.method());
+        config.put("params", unlearner.params());
+        config.put("model", model.toAbsolutePath().toString());
+        if (production) {
+            config.put("data", ProductionData.NAME);
+            config.put("memorized", memorized.toAbsolutePath().toString());
+            config.put("retain", retain.toAbsolutePath().toString());
+            config.put("perplexity", perplexity.toAbsolutePath().toString());
+            config.put("prompt", set.prompt);
+            config.put("match", set.match);
+        } else {
+            config.put("run", Json.read(model.resolve(TrainRun.SPEC)));
+        }
+        config.put("retain_rows", retainRows);
+        if (relearnSteps > 0) config.put("relearn_steps", relearnSteps);
+        Json.write(dir.resolve(TrainRun.PROVENANCE), Provenance.of(config, seed, data.fingerprint()));
+        print(result.row());
     }
 
     /** The output must be new or empty: an unlearning run never overwrites results. */

@@ -54,25 +54,32 @@ public final class LocalEngine implements Engine {
         long t0 = System.nanoTime();
         try {
             for (int stage : store.plan().stages()) {
-                ConcurrentLinkedQueue<PlanEntry> queue = new ConcurrentLinkedQueue<>(
-                        entries.stream().filter(e -> e.stage() == stage).toList());
+                List<PlanEntry> inStage = entries.stream().filter(e -> e.stage() == stage).toList();
+                ConcurrentLinkedQueue<List<PlanEntry>> queue = new ConcurrentLinkedQueue<>(ladders(store.plan(), inStage));
                 if (queue.isEmpty()) continue;
                 int n = Math.min(workers, queue.size());
-                out.printf("stage %d: %d runs on %d worker%s × %d thread%s%n", stage, queue.size(), n, n == 1 ? "" : "s",
-                        launcher.threads(), launcher.threads() == 1 ? "" : "s");
+                out.printf("stage %d: %d runs%s on %d worker%s × %d thread%s%n", stage, inStage.size(),
+                        queue.size() == inStage.size() ? "" : " (" + queue.size() + " after sharing epoch ladders)", n,
+                        n == 1 ? "" : "s", launcher.threads(), launcher.threads() == 1 ? "" : "s");
                 List<Thread> threads = new ArrayList<>();
                 for (int w = 0; w < n; w++) {
                     int slot = w;
                     Thread thread = new Thread(() -> {
                         try (Worker worker = new Worker(store.plan(), slot)) {
-                            PlanEntry e;
-                            while ((e = queue.poll()) != null) {
-                                ResultStore.Status status = runOne(store, worker, e);
-                                if (status == ResultStore.Status.FAILED) failed.incrementAndGet();
-                                int done = finished.incrementAndGet();
-                                synchronized (out) {
-                                    out.printf("[%d/%d] %-7s #%d %s (%.0f s elapsed, %d failed)%n", done, entries.size(), status.label(),
-                                            e.index(), e.label(), (System.nanoTime() - t0) / 1e9, failed.get());
+                            List<PlanEntry> group;
+                            while ((group = queue.poll()) != null) {
+                                for (PlanEntry e : group) {
+                                    ResultStore.Status status = e == group.get(0) ? null : store.status(e);
+                                    // the first runs the group's shared run; one it did not serve runs on its own
+                                    if (status != ResultStore.Status.DONE && status != ResultStore.Status.FAILED) {
+                                        status = runOne(store, worker, e);
+                                    }
+                                    if (status == ResultStore.Status.FAILED) failed.incrementAndGet();
+                                    int done = finished.incrementAndGet();
+                                    synchronized (out) {
+                                        out.printf("[%d/%d] %-7s #%d %s (%.0f s elapsed, %d failed)%n", done, entries.size(),
+                                                status.label(), e.index(), e.label(), (System.nanoTime() - t0) / 1e9, failed.get());
+                                    }
                                 }
                             }
                         }
@@ -89,6 +96,24 @@ public final class LocalEngine implements Engine {
                 // the hook runs
             }
         }
+    }
+
+    /**
+     * The entries as work items: the members of one {@link SweepPlan#ladder} (among {@code entries}) form
+     * one item, run as one shared run by whichever worker takes it; any other entry is an item alone.
+     */
+    public static List<List<PlanEntry>> ladders(SweepPlan plan, List<PlanEntry> entries) {
+        Set<String> keys = new java.util.HashSet<>();
+        entries.forEach(e -> keys.add(e.key()));
+        Set<String> grouped = new java.util.HashSet<>();
+        List<List<PlanEntry>> items = new ArrayList<>();
+        for (PlanEntry e : entries) {
+            if (grouped.contains(e.key())) continue;
+            List<PlanEntry> group = plan.ladder(e).stream().filter(m -> keys.contains(m.key())).toList();
+            group.forEach(m -> grouped.add(m.key()));
+            items.add(group);
+        }
+        return items;
     }
 
     private ResultStore.Status runOne(ResultStore store, Worker worker, PlanEntry e) {

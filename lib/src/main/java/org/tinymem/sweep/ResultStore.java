@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.tinymem.unlearn.UnlearnRuns;
 import org.tinymem.util.Json;
 
 /**
@@ -134,6 +136,23 @@ public final class ResultStore {
                 return new Outcome(e, Status.FAILED, 3, 0, message);
             }
         }
+        List<PlanEntry> ladder = plan.ladder(e);
+        if (ladder.size() > 1) {
+            List<FileChannel> held = new ArrayList<>(); // closing a channel releases its lock
+            try {
+                List<PlanEntry> members = new ArrayList<>();
+                for (PlanEntry m : ladder) {
+                    if (m.key().equals(e.key())) {
+                        members.add(m);
+                    } else if (!Files.isDirectory(plan.result(m)) && tryLock(m, held) && !Files.isDirectory(plan.result(m))) {
+                        members.add(m);
+                    }
+                }
+                if (members.size() > 1) return runShared(e, members, runner, engine);
+            } finally {
+                for (FileChannel channel : held) channel.close();
+            }
+        }
         Path work = plan.work(e);
         if (!e.command().equals("train")) deleteTree(work); // only a training resumes a partial run
         Files.createDirectories(work.getParent());
@@ -170,6 +189,87 @@ public final class ResultStore {
         }
         Files.deleteIfExists(plan.failure(e));
         return new Outcome(e, Status.DONE, 0, seconds, message);
+    }
+
+    /** Takes {@code e}'s lock if no process holds it, adding its open channel to {@code held}. */
+    private boolean tryLock(PlanEntry e, List<FileChannel> held) throws IOException {
+        FileChannel channel = FileChannel.open(plan.lock(e), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException ex) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            return false;
+        }
+        held.add(channel);
+        return true;
+    }
+
+    /**
+     * Runs {@code members} (entries of one {@link SweepPlan#ladder}, all locked by this process, {@code lead}
+     * among them) as one {@code unlearn --epochs E1,E2,...} into {@code work/KEY-ladder}, then gives each
+     * member its own result from the run's {@code epochs-E} snapshot, each renamed into place atomically.
+     * The snapshots are exactly what separate runs give (issue 17, item 1; {@code EpochLadder}).
+     */
+    private Outcome runShared(PlanEntry lead, List<PlanEntry> members, Runner runner, String engine) throws IOException {
+        Path work = plan.work(lead).resolveSibling(lead.key() + "-ladder");
+        deleteTree(work);
+        for (PlanEntry m : members) deleteTree(plan.work(m));
+        Files.createDirectories(work.getParent());
+        List<String> args = new ArrayList<>(plan.resolvedArgs(lead));
+        int at = lead.args().indexOf("--epochs");
+        args.set(at + 1, String.join(",", members.stream().map(m -> m.option("--epochs")).toList()));
+        String shared = "one run to " + members.get(members.size() - 1).option("--epochs") + " epochs for entries "
+                + String.join(", ", members.stream().map(m -> Integer.toString(m.index())).toList());
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        int code;
+        String message;
+        try {
+            code = runner.run(lead.command(), args, work);
+            message = code == 0 ? "ok (" + shared + ")" : "exit code " + code + " (" + shared + ")";
+        } catch (Exception ex) {
+            code = 1;
+            message = ex.getClass().getSimpleName() + ": " + ex.getMessage() + " (" + shared + ")";
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (code == 0) {
+            for (PlanEntry m : members) {
+                if (!Files.isDirectory(snapshot(work, m))) {
+                    code = 1;
+                    message = "the shared run wrote no " + work.relativize(snapshot(work, m)) + " (" + shared + ")";
+                }
+            }
+        }
+        if (code != 0) {
+            for (PlanEntry m : members) recordFailure(m, code, message, engine);
+            return new Outcome(lead, Status.FAILED, code, seconds, message);
+        }
+        Files.createDirectories(plan.result(lead).getParent());
+        for (PlanEntry m : members) {
+            Path from = snapshot(work, m);
+            JsonObject record = describe(m, engine);
+            record.addProperty("started", started.toString());
+            record.addProperty("finished", Instant.now().toString());
+            record.addProperty("seconds", seconds);
+            record.addProperty("shared_run", shared);
+            Json.write(from.resolve(ENTRY), record);
+            try {
+                Files.move(from, plan.result(m), StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException ex) {
+                throw new IOException("the result store needs work/ and results/ on one filesystem: " + ex.getMessage(), ex);
+            }
+            Files.deleteIfExists(plan.failure(m));
+        }
+        deleteTree(work);
+        return new Outcome(lead, Status.DONE, 0, seconds, message);
+    }
+
+    private static Path snapshot(Path work, PlanEntry m) {
+        return work.resolve(UnlearnRuns.epochsDirectory(Integer.parseInt(m.option("--epochs"))));
     }
 
     /** Records a failure an engine saw from outside (a killed process), unless the entry finished after all. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.tinymem.unlearn.UnlearnMethods;
 import org.tinymem.util.AtomicFiles;
 
 /**
@@ -158,6 +159,40 @@ public record SweepPlan(Path dir, List<PlanEntry> entries) {
 
     public Path log(PlanEntry e) {
         return dir.resolve("logs").resolve(e.index() + ".log");
+    }
+
+    /**
+     * The entries one shared run serves with {@code e} (issue 17, item 1): {@code unlearn} entries of the
+     * same stage whose arguments equal {@code e}'s except the {@code --epochs} value, for a method whose
+     * epoch counts come from one run ({@link UnlearnMethods#sharesEpochs}); {@code e} included, in
+     * increasing epoch count. Just {@code e} for any other entry.
+     */
+    public List<PlanEntry> ladder(PlanEntry e) {
+        int at = e.args().indexOf("--epochs");
+        String method = e.option("--method");
+        if (!e.command().equals("unlearn") || at < 0 || at + 1 >= e.args().size() || method == null
+                || !UnlearnMethods.sharesEpochs(method) || epochCount(e) == null) {
+            return List.of(e);
+        }
+        List<PlanEntry> group = new ArrayList<>();
+        for (PlanEntry other : entries) {
+            if (other.stage() != e.stage() || !other.command().equals(e.command()) || other.args().size() != e.args().size()
+                    || epochCount(other) == null || other.args().indexOf("--epochs") != at) {
+                continue;
+            }
+            boolean same = true;
+            for (int i = 0; i < e.args().size() && same; i++) same = i == at + 1 || e.args().get(i).equals(other.args().get(i));
+            if (same) group.add(other);
+        }
+        group.sort(java.util.Comparator.comparingInt(SweepPlan::epochCount));
+        return List.copyOf(group);
+    }
+
+    /** An entry's {@code --epochs} value as one count, or null if it has none or another form. */
+    private static Integer epochCount(PlanEntry e) {
+        String value = e.option("--epochs");
+        if (value == null || !value.matches("[0-9]+")) return null;
+        return Integer.valueOf(value);
     }
 
     /** The arguments with every {@code @{KEY}} replaced by that entry's result directory. */

@@ -161,6 +161,15 @@ public final class UnlearnMethods {
         return List.copyOf(METHODS.keySet());
     }
 
+    /**
+     * Whether runs of {@code name} that differ only in their epoch count come from one run to the largest
+     * ({@link EpochLadder}: Subnet, BalancedSubnet); false for unknown names.
+     */
+    public static boolean sharesEpochs(String name) {
+        Function<Options, Unlearner> factory = METHODS.get(name);
+        return factory != null && factory.apply(Options.defaults()) instanceof EpochLadder;
+    }
+
     /** The method named {@code name} with {@code options} applied; unknown names and bad values are errors. */
     public static Unlearner create(String name, Options options) {
         Function<Options, Unlearner> factory = METHODS.get(name);

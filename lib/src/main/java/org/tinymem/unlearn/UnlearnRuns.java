@@ -247,6 +247,14 @@ public final class UnlearnRuns {
                 + " eps=" + training.eps() + " weight_decay=" + training.weightDecay();
     }
 
+    /**
+     * The sub-directory of {@code tinymem unlearn --epochs E1,E2,... --out DIR} that holds the edit at
+     * {@code epochs} epochs of the shared run ({@link EpochLadder}).
+     */
+    public static String epochsDirectory(int epochs) {
+        return "epochs-" + epochs;
+    }
+
     /** {@code balanced-subnet-quick-r0.1}: method, setting and ratio (plain decimal, no trailing zeros). */
     public static String directoryName(String method, String setting, double ratio) {
         return method + "-" + setting + "-r" + BigDecimal.valueOf(ratio).stripTrailingZeros().toPlainString();
