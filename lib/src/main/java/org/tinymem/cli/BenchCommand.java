@@ -1,11 +1,5 @@
 package org.tinymem.cli;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.tinymem.data.Artifact;
@@ -13,14 +7,9 @@ import org.tinymem.data.TinyMemData;
 import org.tinymem.data.TrainRow;
 import org.tinymem.experiment.RunSpec;
 import org.tinymem.experiment.TrainRun;
-import org.tinymem.model.Intervention;
 import org.tinymem.model.NextTokenLoss;
-import org.tinymem.model.TokenBatch;
-import org.tinymem.train.AdamW;
 import org.tinymem.train.Profile;
-import org.tinymem.train.Regularizer;
 import org.tinymem.train.RegularizerSpec;
-import org.tinymem.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,12 +19,13 @@ import picocli.CommandLine.Parameters;
  * seconds of one unlearning method; {@code tinymem bench neox-layer}: seconds of one synthetic
  * GPT-NeoX block of a given width (benchmarks, not tests).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: 'bench train' times training steps (and their GFLOPS),"
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = Table1Bench.class, description = "Benchmarks: 'bench train' times training steps (and their GFLOPS),"
         + " 'bench eval' memorization decoding with and without the KV cache, 'bench matmul' this machine's GFLOPS,"
-        + " 'bench unlearn' an unlearning method, 'bench neox-layer' one GPT-NeoX (Pythia) block of a given width.")
+        + " 'bench unlearn' an unlearning method, 'bench neox-layer' one GPT-NeoX (Pythia) block of a given width,"
+        + " 'bench table1 [--dry-run]' the estimated (and measured) wall time of 'tinymem table1'.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "what to time: train, eval (memorization decoding with and without the KV cache),"
-            + " matmul (this machine's GFLOPS), unlearn or neox-layer")
+    @Parameters(index = "0", arity = "0..1", description = "what to time: train, eval (memorization decoding with and without the KV cache),"
+            + " matmul (this machine's GFLOPS), unlearn or neox-layer; 'bench table1' estimates (and times) Table 1")
     String what;
 
     @Option(names = "--data", defaultValue = "math-mult", description = "math-add, math-mult or lang (quick-profile rows; default: ${DEFAULT-VALUE})")
@@ -94,6 +84,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (what == null) throw new IllegalArgumentException("say what to time: train, eval, matmul, unlearn, neox-layer or table1");
         if (what.equals("unlearn")) return UnlearnBench.run(method, model, ladder == null ? List.of() : ladder);
         if (what.equals("eval")) return EvalBench.run(data, layers == null ? 4 : layers, model, repeats);
         if (what.equals("matmul")) return MatmulBench.run(4800, 512, 512, steps);
@@ -136,30 +127,12 @@ final class BenchCommand implements Callable<Integer> {
      * regularizer, its intervention and objective as the {@link org.tinymem.train.Trainer} applies them.
      */
     private double timeSteps(TrainRun.Plan plan, List<TrainRow> rows, RegularizerSpec variant) {
-        TrainConfig config = plan.training();
-        double[] millis = new double[steps];
-        long tokensPerStep = 0;
-        try (NDManager manager = NDManager.newBaseManager();
-             org.tinymem.model.CausalLm model = plan.model().initialize(0, manager);
-             AdamW optimizer = AdamW.of(model.parameters(), manager, config)) {
-            Regularizer reg = variant == null ? Regularizer.NONE : variant.create(model, 0);
-            boolean sliced = loss.equals("auto") ? model.vocabSize() >= NextTokenLoss.CHUNKED_VOCAB : loss.equals("sliced");
-            for (int i = 0; i < warmup + steps; i++) {
-                int start = (i * batch) % (rows.size() - batch);
-                List<TrainRow> batchRows = rows.subList(start, start + batch);
-                long started = System.nanoTime();
-                try (NDScope ignored = new NDScope(); GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray ids = TokenBatch.pack(manager, batchRows.stream().map(TrainRow::tokens).toList(), model.padToken());
-                    tokensPerStep = ids.getShape().size();
-                    NextTokenLoss.Terms terms = NextTokenLoss.of(model, ids, reg.intervention(batchRows), sliced);
-                    collector.backward(reg == Regularizer.NONE ? terms.mean() : reg.objective(terms, batchRows));
-                }
-                optimizer.step(config.learningRate());
-                if (i >= warmup) millis[i - warmup] = (System.nanoTime() - started) / 1e6;
-            }
-        }
-        Arrays.sort(millis);
-        double median = steps % 2 == 1 ? millis[steps / 2] : (millis[steps / 2 - 1] + millis[steps / 2]) / 2;
+        boolean sliced = loss.equals("auto") ? plan.model().vocabSize() >= NextTokenLoss.CHUNKED_VOCAB : loss.equals("sliced");
+        org.tinymem.experiment.StepTimer.Timing timing = org.tinymem.experiment.StepTimer.time(plan, rows, variant, batch, warmup,
+                steps, sliced);
+        double[] millis = timing.millis();
+        long tokensPerStep = timing.tokensPerStep();
+        double median = timing.median();
         if (variant == null) {
             System.out.printf("bench train: data=%s layers=%d batch=%d loss=%s tokens/step=%d threads=%s LD_PRELOAD=%s%n", data,
                     layers, batch, loss, tokensPerStep, System.getProperty("ai.djl.pytorch.num_threads", "default"), System.getenv("LD_PRELOAD"));
