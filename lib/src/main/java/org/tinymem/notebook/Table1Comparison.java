@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.tinymem.eval.Scorecard;
 import org.tinymem.experiment.RegularizerSelection;
@@ -77,14 +77,14 @@ public final class Table1Comparison {
             for (RegularizerSpec.Kind kind : RegularizerSpec.Kind.values()) {
                 bestRegularized(artifact, kind, trainings).ifPresent(entries::add);
             }
-            Function<Map<String, String>, Boolean> onThisArtifact = r -> artifact.equals(artifactOfTraining.get(r.get("model")));
+            Predicate<Map<String, String>> onThisArtifact = r -> artifact.equals(artifactOfTraining.get(r.get("model")));
             Map<String, List<Map<String, String>>> recipes = rows.stream()
-                    .filter(r -> r.get("command").equals("finetune") && onThisArtifact.apply(r))
+                    .filter(r -> r.get("command").equals("finetune") && onThisArtifact.test(r))
                     .collect(Collectors.groupingBy(r -> r.get("recipe"), LinkedHashMap::new, Collectors.toList()));
             recipes.forEach((recipe, runs) -> entries.add(mean(artifact, "fine-tuning", recipe, "", runs,
                     "after_percent_memorized", "after_accuracy", "seconds")));
             if (Files.isRegularFile(selected)) {
-                Map<String, List<Map<String, String>>> methods = read(selected).stream().filter(onThisArtifact::apply)
+                Map<String, List<Map<String, String>>> methods = read(selected).stream().filter(onThisArtifact)
                         .collect(Collectors.groupingBy(r -> r.get("method"), LinkedHashMap::new, Collectors.toList()));
                 methods.forEach((method, runs) -> entries.add(mean(artifact, unlearningFamily(method), method,
                         runs.stream().map(Table1Comparison::unlearnSetting).distinct().collect(Collectors.joining("; ")),
@@ -314,11 +314,13 @@ public final class Table1Comparison {
         for (String artifact : PaperTable1.ARTIFACTS) {
             for (boolean isOurs : List.of(true, false)) {
                 Map<String, Entry> rows = byMethod(isOurs ? ours : paper, artifact);
-                List<Entry> points = rows.values().stream().filter(e -> !e.method().equals(PaperTable1.BASELINE))
-                        .filter(e -> Double.isFinite(differences(e, rows)[0]) && Double.isFinite(differences(e, rows)[1])).toList();
-                if (points.isEmpty()) continue;
-                traces.add(ScatterTrace.builder(points.stream().mapToDouble(e -> differences(e, rows)[0]).toArray(),
-                                points.stream().mapToDouble(e -> differences(e, rows)[1]).toArray())
+                Map<Entry, double[]> ma = new LinkedHashMap<>();
+                rows.values().stream().filter(e -> !e.method().equals(PaperTable1.BASELINE)).forEach(e -> ma.put(e, differences(e, rows)));
+                ma.values().removeIf(d -> !Double.isFinite(d[0]) || !Double.isFinite(d[1]));
+                if (ma.isEmpty()) continue;
+                List<Entry> points = List.copyOf(ma.keySet());
+                traces.add(ScatterTrace.builder(ma.values().stream().mapToDouble(d -> d[0]).toArray(),
+                                ma.values().stream().mapToDouble(d -> d[1]).toArray())
                         .mode(ScatterTrace.Mode.MARKERS).name((isOurs ? "ours, " : "paper, ") + artifact)
                         .marker(Marker.builder().size(isOurs ? 10 : 12).color(colours.get(artifact))
                                 .symbol(isOurs ? Symbol.CIRCLE : Symbol.DIAMOND).build())
