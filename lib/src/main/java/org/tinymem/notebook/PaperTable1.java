@@ -38,9 +38,17 @@ public final class PaperTable1 {
      * @param seconds the mitigation's time (NaN for the baseline)
      * @param setting the selected hyper-parameters ("" when not known, as for the paper's rows)
      * @param seeds how many seeds the values average
+     * @param percentMemorizedSd sample sd of % memorized over the seeds (NaN: one seed, or not reported)
+     * @param accuracySd sample sd of accuracy over the seeds (NaN: one seed, or not reported)
      */
     public record Entry(String artifact, String family, String method, double percentMemorized, double accuracy,
-                        double seconds, String setting, int seeds) {}
+                        double seconds, String setting, int seeds, double percentMemorizedSd, double accuracySd) {
+        /** An entry whose spread over seeds is not known (the paper reports means only). */
+        public Entry(String artifact, String family, String method, double percentMemorized, double accuracy, double seconds,
+                     String setting, int seeds) {
+            this(artifact, family, method, percentMemorized, accuracy, seconds, setting, seeds, Double.NaN, Double.NaN);
+        }
+    }
 
     /** The paper's rows: 18 methods (the baseline and 17 mitigations) × 2 artifacts, in the table's order. */
     public static List<Entry> entries() {

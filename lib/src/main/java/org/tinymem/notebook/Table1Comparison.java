@@ -123,11 +123,24 @@ public final class Table1Comparison {
 
     private static Entry mean(String artifact, String family, String method, String setting, List<Map<String, String>> runs,
                               String memorized, String accuracy, String seconds) {
-        return new Entry(artifact, family, method, mean(runs, memorized), mean(runs, accuracy), mean(runs, seconds), setting, runs.size());
+        return new Entry(artifact, family, method, mean(runs, memorized), mean(runs, accuracy), mean(runs, seconds), setting, runs.size(),
+                sd(runs, memorized), sd(runs, accuracy));
     }
 
     private static double mean(List<Map<String, String>> runs, String column) {
-        return runs.stream().map(r -> r.get(column)).filter(v -> !blank(v)).mapToDouble(Double::parseDouble).average().orElse(Double.NaN);
+        return values(runs, column).average().orElse(Double.NaN);
+    }
+
+    /** The sample standard deviation over seeds (n − 1; NaN for fewer than two), as "mean ± sd" over the paper's three seeds. */
+    static double sd(List<Map<String, String>> runs, String column) {
+        double[] v = values(runs, column).toArray();
+        if (v.length < 2) return Double.NaN;
+        double mean = java.util.Arrays.stream(v).average().getAsDouble();
+        return Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
+    }
+
+    private static java.util.stream.DoubleStream values(List<Map<String, String>> runs, String column) {
+        return runs.stream().map(r -> r.get(column)).filter(v -> !blank(v)).mapToDouble(Double::parseDouble);
     }
 
     private static boolean blank(String value) {
@@ -148,7 +161,8 @@ public final class Table1Comparison {
 
     /**
      * Table 1 for one artifact: every method of the paper in its order, then ours that it lacks; our
-     * % memorized, accuracy and seconds beside the paper's (NaN where a side has no row).
+     * % memorized and accuracy (mean and sample sd over seeds, item 4 of issue 18) and seconds beside the
+     * paper's means (NaN where a side has no row, and our sd with one seed).
      */
     public static Table table(String title, String artifact, List<Entry> paper, List<Entry> ours) {
         Map<String, Entry> paperRows = byMethod(paper, artifact);
@@ -157,8 +171,8 @@ public final class Table1Comparison {
         methods.addAll(ourRows.keySet());
         Map<String, String> names = PaperTable1.paperNames();
         Table table = Table.create(title, StringColumn.create("family"), StringColumn.create("method"), StringColumn.create("setting (ours)"),
-                IntColumn.create("seeds"), DoubleColumn.create("% Mem ↓"), DoubleColumn.create("paper % Mem"),
-                DoubleColumn.create("Acc (%) ↑"), DoubleColumn.create("paper Acc"),
+                IntColumn.create("seeds"), DoubleColumn.create("% Mem ↓"), DoubleColumn.create("% Mem sd"), DoubleColumn.create("paper % Mem"),
+                DoubleColumn.create("Acc (%) ↑"), DoubleColumn.create("Acc sd"), DoubleColumn.create("paper Acc"),
                 DoubleColumn.create("Time (s) ↓"), DoubleColumn.create("paper Time"));
         for (String method : methods) {
             Entry mine = ourRows.get(method);
@@ -169,11 +183,13 @@ public final class Table1Comparison {
             table.stringColumn(2).append(mine == null ? "not run" : mine.setting());
             table.intColumn(3).append(mine == null ? 0 : mine.seeds());
             table.doubleColumn(4).append(mine == null ? Double.NaN : mine.percentMemorized());
-            table.doubleColumn(5).append(theirs == null ? Double.NaN : theirs.percentMemorized());
-            table.doubleColumn(6).append(mine == null ? Double.NaN : mine.accuracy());
-            table.doubleColumn(7).append(theirs == null ? Double.NaN : theirs.accuracy());
-            table.doubleColumn(8).append(mine == null ? Double.NaN : mine.seconds());
-            table.doubleColumn(9).append(theirs == null ? Double.NaN : theirs.seconds());
+            table.doubleColumn(5).append(mine == null ? Double.NaN : mine.percentMemorizedSd());
+            table.doubleColumn(6).append(theirs == null ? Double.NaN : theirs.percentMemorized());
+            table.doubleColumn(7).append(mine == null ? Double.NaN : mine.accuracy());
+            table.doubleColumn(8).append(mine == null ? Double.NaN : mine.accuracySd());
+            table.doubleColumn(9).append(theirs == null ? Double.NaN : theirs.accuracy());
+            table.doubleColumn(10).append(mine == null ? Double.NaN : mine.seconds());
+            table.doubleColumn(11).append(theirs == null ? Double.NaN : theirs.seconds());
         }
         return table;
     }

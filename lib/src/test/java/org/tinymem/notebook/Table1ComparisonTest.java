@@ -87,11 +87,14 @@ class Table1ComparisonTest {
         assertEquals(35.0, baseline.percentMemorized(), 1e-12, "mean of seeds 0 and 1");
         assertEquals(91.0, baseline.accuracy(), 1e-12);
         assertEquals(2, baseline.seeds());
+        assertEquals(Math.sqrt(50), baseline.percentMemorizedSd(), 1e-12, "sample sd of 40 and 30");
+        assertEquals(Math.sqrt(2), baseline.accuracySd(), 1e-12, "sample sd of 90 and 92");
         Entry spectral = noise.get("spectral-norm");
         assertEquals("lambda = 0.01", spectral.setting(), "App. A.2.1: highest accuracy - % memorized");
         assertEquals(310.0, spectral.seconds());
         Entry clean = noise.get("clean");
         assertEquals(1, clean.seeds(), "the failed run is left out");
+        assertTrue(Double.isNaN(clean.accuracySd()), "no spread from one seed");
         assertEquals(85.0, clean.accuracy());
         Entry durable = noise.get("durable");
         assertEquals(2.0, durable.percentMemorized(), 1e-12);
