@@ -91,12 +91,13 @@ final class UnlearnBench {
         return 0;
     }
 
-    /** The memorized probes (all probes if the model memorizes none: the time is measured, not the effect) and as many clean rows. */
+    /**
+     * The memorized probes (all probes if the model memorizes none: the time is measured, not the effect)
+     * and the default retain set, every clean training row ({@link UnlearnSets#of}), as {@code unlearn} runs it.
+     */
     private static UnlearnSets sets(CausalLm gpt, TinyMemData data) {
         List<MemorizationProbe> memorized = Memorization.memorizedProbes(gpt, data.probes());
-        List<MemorizationProbe> unlearn = memorized.isEmpty() ? data.probes() : memorized;
-        List<int[]> retain = data.cleanTrainTokens().subList(0, Math.min(unlearn.size(), data.cleanTrainTokens().size()));
-        return UnlearnSets.ofProbes(unlearn, retain);
+        return UnlearnSets.of(memorized.isEmpty() ? data.probes() : memorized, data, 0, 0);
     }
 
     private static int time(Unlearner unlearner, Path dir) {

@@ -34,8 +34,8 @@ public final class Unlearning {
         }
 
         /**
-         * Measures {@code model} with {@code measurer} and builds its sets; {@code retainRows} ≤ 0: as many
-         * retain rows as memorized ones (see {@link UnlearnSets#of}).
+         * Measures {@code model} with {@code measurer} and builds its sets; {@code retainRows} ≤ 0: every
+         * clean training row, else a seeded sample of that many (see {@link UnlearnSets#of}).
          */
         public static Baseline of(CausalLm model, TinyMemData data, Measures measurer, int retainRows, long seed) {
             UnlearnSets sets = UnlearnSets.of(model, data, retainRows, seed);
