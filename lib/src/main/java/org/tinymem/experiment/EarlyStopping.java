@@ -1,7 +1,6 @@
 package org.tinymem.experiment;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,7 +126,10 @@ public record EarlyStopping(int every, int patience, double tolerance, Keep keep
             curve = List.copyOf(curve);
         }
 
-        /** Adds the {@code early_stopping} entry of {@code unlearn.json}: settings, stop, kept epoch and the curve. */
+        /**
+         * Adds the {@code early_stopping} entry of {@code unlearn.json}: the settings, {@code stopped_early},
+         * {@code epochs_run} (and {@code stopped_at_epoch} when it stopped), {@code kept_epoch} and the curve.
+         */
         public void annotate(JsonObject json) {
             JsonObject entry = new JsonObject();
             entry.addProperty("used", true);
@@ -137,11 +139,9 @@ public record EarlyStopping(int every, int patience, double tolerance, Keep keep
             entry.addProperty("tolerance", settings.tolerance());
             entry.addProperty("keep", settings.keep().label());
             entry.addProperty("epochs", epochs);
-            if (stoppedAt == null) {
-                entry.add("stopped_at_epoch", JsonNull.INSTANCE);
-            } else {
-                entry.addProperty("stopped_at_epoch", stoppedAt);
-            }
+            entry.addProperty("stopped_early", stoppedAt != null);
+            entry.addProperty("epochs_run", curve.get(curve.size() - 1).epoch()); // the last epoch run is always evaluated
+            if (stoppedAt != null) entry.addProperty("stopped_at_epoch", stoppedAt);
             entry.addProperty("kept_epoch", keptEpoch);
             entry.addProperty("evaluation_seconds", evaluationSeconds);
             entry.addProperty("probes_evaluated", probesEvaluated);
