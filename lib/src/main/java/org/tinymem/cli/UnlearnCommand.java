@@ -17,7 +17,9 @@ import org.tinymem.eval.LanguageMeasures;
 import org.tinymem.eval.Scorecard;
 import org.tinymem.util.Json;
 import org.tinymem.experiment.Provenance;
+import org.tinymem.experiment.EarlyStopping;
 import org.tinymem.experiment.ModelKind;
+import org.tinymem.experiment.Selection;
 import org.tinymem.experiment.TrainRun;
 import org.tinymem.model.CausalLm;
 import org.tinymem.model.ModelFiles;
@@ -104,6 +106,25 @@ final class UnlearnCommand implements Callable<Integer> {
             + RESULT + "; 0 = off (default: ${DEFAULT-VALUE})")
     int relearnSteps;
 
+    @Option(names = "--eval-every", description = "evaluate the edit after every N epochs and the last (subnet, balanced-subnet):"
+            + " % memorized, the utility and the selection score, kept as early_stopping.curve in " + RESULT + "; it stops"
+            + " when nothing is memorized and the utility has stopped moving. Ours, not the paper's: off by default, as"
+            + " for the paper's numbers")
+    Integer evalEvery;
+
+    @Option(names = "--patience", description = "with --eval-every: stop once nothing is memorized and A (or P) has"
+            + " stayed within --tolerance of its value over this many evaluations before; 0 = at the first with nothing"
+            + " memorized (default 3, ours)")
+    Integer patience;
+
+    @Option(names = "--tolerance", description = "with --eval-every: how far A (or P), in percentage points, may move and"
+            + " count as not moving (default 0.5, ours)")
+    Double tolerance;
+
+    @Option(names = "--keep", description = "with --eval-every: the edit saved, last (the run's final edit; default) or"
+            + " best (the evaluation with the lowest selection score, M + |A| or M + |P| + t)")
+    String keep;
+
     @Option(names = "--out", required = true, description = "a new (or empty) directory for the edited model")
     Path out;
 
@@ -118,6 +139,11 @@ final class UnlearnCommand implements Callable<Integer> {
         if (ladder && !(unlearner instanceof EpochLadder)) {
             throw new IllegalArgumentException("several --epochs (" + epochs + ") come from one shared run only for subnet and"
                     + " balanced-subnet; run " + method + " once per epoch count");
+        }
+        EarlyStopping stopping = earlyStopping(unlearner);
+        if (stopping != null && ladder) {
+            throw new IllegalArgumentException("--eval-every evaluates one run; give one --epochs count (its curve shows every"
+                    + " epoch up to it), not " + epochs);
         }
         if (relearnSteps < 0) throw new IllegalArgumentException("--relearn-steps must be ≥ 0, got " + relearnSteps);
         requireFresh(out);
@@ -149,11 +175,19 @@ final class UnlearnCommand implements Callable<Integer> {
                     baseline.sets().unlearn().size(), data.probes().size(), baseline.sets().retain().size());
             if (!ladder) {
                 Unlearning.Result edited;
+                EarlyStopping.Evaluated evaluated = null;
                 try (org.tinymem.util.TerminalProgress bar = new org.tinymem.util.TerminalProgress("unlearn")) {
-                    edited = Unlearning.apply(gpt, data, baseline, unlearner.reporting(bar));
+                    if (stopping == null) {
+                        edited = Unlearning.apply(gpt, data, baseline, unlearner.reporting(bar));
+                    } else {
+                        Selection.Criterion criterion = production ? Selection.Criterion.production()
+                                : TrainRun.specOf(model).kind().criterion();
+                        evaluated = stopping.apply(gpt, data, baseline, unlearner.reporting(bar), criterion, point -> {});
+                        edited = evaluated.result();
+                    }
                 }
                 try (Unlearning.Result result = edited) {
-                    write(result, unlearner, baseline, data, production, out, null);
+                    write(result, unlearner, baseline, data, production, out, null, stopping, evaluated);
                 }
                 System.out.println("wrote " + out.resolve(ModelFiles.WEIGHTS) + ", " + RESULT + ", " + TrainRun.PROVENANCE);
                 return 0;
@@ -170,7 +204,7 @@ final class UnlearnCommand implements Callable<Integer> {
                     System.out.printf("%n%d epochs (snapshot of one run to %d):%n", count, counts.get(counts.size() - 1));
                     try (Unlearning.Result result = Unlearning.measure(data, baseline, at, edits.set(i, null))) {
                         write(result, at, baseline, data, production, dir,
-                                "one run to " + counts.get(counts.size() - 1) + " epochs, snapshot at " + count);
+                                "one run to " + counts.get(counts.size() - 1) + " epochs, snapshot at " + count, null, null);
                     }
                 }
             } finally {
@@ -190,11 +224,20 @@ final class UnlearnCommand implements Callable<Integer> {
                 forget == null ? null : org.tinymem.unlearn.ForgetLoss.parse(forget), lambda, igSteps));
     }
 
-    /** Writes one measured edit to {@code dir}: the edited model, its record (with {@code ladder} noted) and provenance. */
+    /**
+     * Writes one measured edit to {@code dir}: the edited model, its record (with {@code ladder} noted, and
+     * the evaluation while unlearning when {@code stopping} is not null) and provenance.
+     */
     private void write(Unlearning.Result result, Unlearner unlearner, Unlearning.Baseline baseline, TinyMemData data,
-                       boolean production, Path dir, String ladder) {
+                       boolean production, Path dir, String ladder, EarlyStopping stopping, EarlyStopping.Evaluated evaluated) {
         Models.save(result.edit().model(), dir, Map.of("unlearn", unlearner.method()));
         com.google.gson.JsonObject record = UnlearnRuns.record(unlearner, baseline, result);
+        if (evaluated == null) {
+            EarlyStopping.annotateOff(record);
+        } else {
+            evaluated.annotate(record);
+            printCurve(evaluated);
+        }
         if (relearnSteps > 0) { // after saving: the saved model is the edit, not the relearned one
             org.tinymem.unlearn.Relearning.Result relearned = org.tinymem.unlearn.Relearning.run(result.edit().model(),
                     data, baseline.measurer(), TrainRun.Plan.of(TrainRun.specOf(model)).training(),
@@ -222,8 +265,35 @@ final class UnlearnCommand implements Callable<Integer> {
         }
         config.put("retain_rows", retainRows);
         if (relearnSteps > 0) config.put("relearn_steps", relearnSteps);
+        if (stopping != null) config.put("early_stopping", stopping);
         Json.write(dir.resolve(TrainRun.PROVENANCE), Provenance.of(config, seed, data.fingerprint()));
         print(result.row());
+    }
+
+    /** The evaluation settings (null: off, the paper's way); options without --eval-every, or for a method without it, are errors. */
+    private EarlyStopping earlyStopping(Unlearner unlearner) {
+        if (evalEvery == null) {
+            if (patience != null || tolerance != null || keep != null) {
+                throw new IllegalArgumentException("--patience, --tolerance and --keep need --eval-every");
+            }
+            return null;
+        }
+        EarlyStopping.requireSupported(unlearner); // before any work
+        EarlyStopping d = EarlyStopping.defaults();
+        return new EarlyStopping(evalEvery, patience == null ? d.patience() : patience,
+                tolerance == null ? d.tolerance() : tolerance, keep == null ? d.keep() : EarlyStopping.Keep.parse(keep));
+    }
+
+    static void printCurve(EarlyStopping.Evaluated evaluated) {
+        System.out.printf("%nevaluated while unlearning (ours, not in the paper): %d of %d probes, %.1f s evaluating%n",
+                evaluated.probesEvaluated(), evaluated.probes(), evaluated.evaluationSeconds());
+        System.out.printf("%6s %12s %12s %10s%n", "epoch", "% memorized", evaluated.utilityMetric(), "score");
+        for (EarlyStopping.Point point : evaluated.curve()) {
+            System.out.printf("%6d %12.2f %12.2f %10.2f%n", point.epoch(), point.percentMemorized(), point.utility(), point.score());
+        }
+        System.out.println((evaluated.stoppedAt() == null ? "ran all " + evaluated.epochs() + " epochs"
+                : "stopped early after epoch " + evaluated.stoppedAt() + " of " + evaluated.epochs())
+                + "; kept the edit of epoch " + evaluated.keptEpoch() + " (--keep " + evaluated.settings().keep().label() + ")");
     }
 
     /** The output must be new or empty: an unlearning run never overwrites results. */

@@ -33,4 +33,9 @@ public final class LanguageMeasures implements Measures {
         metrics.putAll(memorization.approximateMeasures()); // after the paper's measures: their order is unchanged
         return metrics;
     }
+
+    @Override
+    public double measureUtility(CausalLm model, TinyMemData data) {
+        return Perplexity.of(model, data.testByTask().get(LanguageData.TEST));
+    }
 }

@@ -36,4 +36,9 @@ public final class MathMeasures implements Measures {
         metrics.putAll(memorization.approximateMeasures()); // after the paper's measures: their order is unchanged
         return metrics;
     }
+
+    @Override
+    public double measureUtility(CausalLm model, TinyMemData data) {
+        return Accuracy.mean(Accuracy.perTask(model, data.testByTask()));
+    }
 }

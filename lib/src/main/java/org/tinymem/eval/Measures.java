@@ -57,6 +57,14 @@ public interface Measures {
      */
     Map<String, Double> measure(CausalLm model, TinyMemData data);
 
+    /**
+     * The utility alone ({@link #utility()}'s value in {@link #measure}), without the probes: evaluation
+     * while unlearning measures only what its score needs. Kinds override it to skip the rest.
+     */
+    default double measureUtility(CausalLm model, TinyMemData data) {
+        return measure(model, data).get(utility().metric());
+    }
+
     /** {@link #measure} on fixed data, for the trainer's evaluations. */
     default Evaluator evaluator(TinyMemData data) {
         return model -> measure(model, data);

@@ -43,6 +43,14 @@ public final class Notebook {
         }
     }
 
+    /**
+     * Shows a figure that {@link LiveFigure#update} redraws in place (a curve while a method runs); close
+     * it when the data is complete.
+     */
+    public static LiveFigure live(Figure first) {
+        return new LiveFigure(first);
+    }
+
     /** Shows a PNG image (for example one made by a plotting tool outside plotly). */
     public static void showPng(byte[] png) {
         Map<String, String> bundle = new LinkedHashMap<>();

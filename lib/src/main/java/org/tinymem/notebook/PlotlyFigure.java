@@ -21,12 +21,21 @@ final class PlotlyFigure {
 
     /** The notebook bundle; adds a PNG when figure images are enabled (see {@link Notebook}). */
     static Map<String, String> bundle(Figure figure) {
+        return bundle(figure, plotlyOnce(), true);
+    }
+
+    /** plotly.js's inline scripts the first time in a kernel session, then the empty string. */
+    static String plotlyOnce() {
+        return PLOTLY_SENT.compareAndSet(false, true) ? PlotlyJs.inlineScripts() : "";
+    }
+
+    /** The bundle with {@code plotly} (scripts or "") before the figure, and a PNG only if {@code image} and figure images are on. */
+    static Map<String, String> bundle(Figure figure, String plotly, boolean image) {
         String id = "tinymem_figure_" + UUID.randomUUID().toString().replace("-", "");
-        String plotly = PLOTLY_SENT.compareAndSet(false, true) ? PlotlyJs.inlineScripts() : "";
         Map<String, String> bundle = new LinkedHashMap<>();
         bundle.put("text/html", plotly + figure.divString(id) + drawScript(figure, id, ""));
         bundle.put("text/plain", "Figure with " + figure.getTraces().length + " trace(s)");
-        if (Notebook.figureImages() && Chromium.find().isPresent()) {
+        if (image && Notebook.figureImages() && Chromium.find().isPresent()) {
             byte[] png = Chromium.images(List.of(figure), "png").get(0);
             bundle.put("image/png", Base64.getEncoder().encodeToString(png));
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.tinymem.eval.Scorecard;
 import org.tinymem.eval.Utility;
 import org.tinymem.eval.Measures;
+import org.tinymem.experiment.EarlyStopping;
 import org.tinymem.unlearn.UnlearnMethods;
 import org.tinymem.unlearn.UnlearnRuns;
 import tech.tablesaw.api.BooleanColumn;
@@ -14,8 +15,10 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Axis;
 import tech.tablesaw.plotly.components.Figure;
+import tech.tablesaw.plotly.components.Grid;
 import tech.tablesaw.plotly.components.Layout;
 import tech.tablesaw.plotly.components.Marker;
+import tech.tablesaw.plotly.components.Symbol;
 import tech.tablesaw.plotly.traces.ScatterTrace;
 import tech.tablesaw.plotly.traces.Trace;
 
@@ -193,5 +196,39 @@ public final class UnlearningResults {
                         : "P: % difference in perplexity (0 = unchanged)").orElse("A or P: % difference (0 = unchanged)")).build())
                 .build();
         return new Figure(layout, traces);
+    }
+
+    /**
+     * An evaluated unlearning run ({@link EarlyStopping}, ours) over its epochs: % memorized on top, the
+     * utility ({@code utilityMetric}: accuracy, or perplexity on a log axis) below; {@code keptEpoch} (0:
+     * none yet) is marked on both. Stacked panels, as {@link TrainingCurves#run}, because Tablesaw cannot
+     * move the legend out of a right-hand axis' way.
+     */
+    public static Figure evaluationCurve(String title, List<EarlyStopping.Point> curve, String utilityMetric, int keptEpoch) {
+        double[] epochs = curve.stream().mapToDouble(EarlyStopping.Point::epoch).toArray();
+        boolean accuracy = Utility.ofMetric(utilityMetric) == Utility.ACCURACY;
+        List<Trace> traces = new java.util.ArrayList<>(List.of(
+                ScatterTrace.builder(epochs, curve.stream().mapToDouble(EarlyStopping.Point::percentMemorized).toArray())
+                        .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name("% memorized").build(),
+                ScatterTrace.builder(epochs, curve.stream().mapToDouble(EarlyStopping.Point::utility).toArray())
+                        .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(accuracy ? "accuracy (%)" : utilityMetric)
+                        .yAxis(ScatterTrace.YAxis.Y2).build()));
+        curve.stream().filter(point -> point.epoch() == keptEpoch).findFirst().ifPresent(kept -> {
+            traces.add(ScatterTrace.builder(new double[] {kept.epoch()}, new double[] {kept.percentMemorized()})
+                    .mode(ScatterTrace.Mode.MARKERS).name("kept (epoch " + kept.epoch() + ")")
+                    .marker(Marker.builder().size(14).symbol(Symbol.DIAMOND).color("black").build()).build());
+            traces.add(ScatterTrace.builder(new double[] {kept.epoch()}, new double[] {kept.utility()})
+                    .mode(ScatterTrace.Mode.MARKERS).name("kept (epoch " + kept.epoch() + ")").showLegend(false)
+                    .marker(Marker.builder().size(14).symbol(Symbol.DIAMOND).color("black").build())
+                    .yAxis(ScatterTrace.YAxis.Y2).build());
+        });
+        Axis.AxisBuilder utilityAxis = Axis.builder().title(accuracy ? "accuracy (%)" : utilityMetric);
+        Layout layout = Layout.builder().title(title).width(760).height(520)
+                .grid(Grid.builder().rows(2).columns(1).pattern(Grid.Pattern.COUPLED).yGap(0.15).build())
+                .xAxis(Axis.builder().title("epoch").build())
+                .yAxis(Axis.builder().title("% memorized").range(-2, 102).build())
+                .yAxis2((accuracy ? utilityAxis : utilityAxis.type(Axis.Type.LOG)).build())
+                .build();
+        return new Figure(layout, traces.toArray(Trace[]::new));
     }
 }

@@ -108,6 +108,13 @@ public record UnlearnSets(List<int[]> unlearn, List<int[]> retain, List<int[]> r
         return roles;
     }
 
+    /** The probes of {@code probes} whose {@link #fullSequence} is an unlearn row, in their order. */
+    public List<MemorizationProbe> unlearnProbes(List<MemorizationProbe> probes) {
+        java.util.Set<List<Integer>> rows = new java.util.HashSet<>();
+        for (int[] row : unlearn) rows.add(java.util.Arrays.stream(row).boxed().toList());
+        return probes.stream().filter(p -> rows.contains(java.util.Arrays.stream(fullSequence(p)).boxed().toList())).toList();
+    }
+
     /** Prompt followed by the memorized continuation: the sequence the model reproduces. */
     public static int[] fullSequence(MemorizationProbe probe) {
         int[] tokens = new int[probe.prompt().length + probe.memorized().length];

@@ -45,5 +45,45 @@ class UnlearnCommandTest {
         }
         assertEquals(1, TinyMemCli.run("unlearn", "--model", run.toString(), "--method", "ga", "--relearn-steps", "-1",
                 "--out", dir.resolve("neg").toString()));
+        assertFalse(json.getAsJsonObject("early_stopping").get("used").getAsBoolean(), "off unless asked for");
+    }
+
+    /** --eval-every records the curve, the stop and the kept epoch; its options alone, or on other methods, are errors. */
+    @Test
+    void evaluationWhileUnlearningRecordsTheCurveAndTheKeptEpoch() throws Exception {
+        Path run = dir.resolve("tiny");
+        assertEquals(0, TinyMemCli.run("train", "--data", "tiny-memorizer", "--artifact", "noise", "--layers", "2", "--profile", "smoke",
+                "--out", run.toString()));
+        assertEquals(1, TinyMemCli.run("unlearn", "--model", run.toString(), "--method", "balanced-subnet", "--patience", "2",
+                "--out", dir.resolve("a").toString()), "--patience needs --eval-every");
+        assertEquals(1, TinyMemCli.run("unlearn", "--model", run.toString(), "--method", "durable", "--eval-every", "1",
+                "--out", dir.resolve("b").toString()), "durable cannot be evaluated while it runs");
+        assertEquals(1, TinyMemCli.run("unlearn", "--model", run.toString(), "--method", "subnet", "--eval-every", "1",
+                "--keep", "first", "--out", dir.resolve("c").toString()));
+        Path out = dir.resolve("evaluated");
+        assertEquals(0, TinyMemCli.run("unlearn", "--model", run.toString(), "--method", "balanced-subnet", "--epochs", "3",
+                "--batch-size", "16", "--eval-every", "1", "--patience", "100", "--keep", "best", "--out", out.toString()));
+        com.google.gson.JsonObject stopping = org.tinymem.util.Json.read(out.resolve("unlearn.json")).getAsJsonObject("early_stopping");
+        assertTrue(stopping.get("used").getAsBoolean());
+        assertEquals("best", stopping.get("keep").getAsString());
+        assertEquals(100, stopping.get("patience").getAsInt());
+        assertFalse(stopping.get("stopped_early").getAsBoolean(), "patience 100 never stops a 3-epoch run");
+        assertEquals(3, stopping.get("epochs_run").getAsInt());
+        com.google.gson.JsonArray curve = stopping.getAsJsonArray("curve");
+        assertEquals(3, curve.size());
+        int kept = stopping.get("kept_epoch").getAsInt();
+        double bestScore = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        for (com.google.gson.JsonElement point : curve) {
+            com.google.gson.JsonObject p = point.getAsJsonObject();
+            assertTrue(p.has("percent_memorized") && p.has("accuracy"), p.toString());
+            if (p.get("score").getAsDouble() < bestScore) {
+                bestScore = p.get("score").getAsDouble();
+                bestEpoch = p.get("epoch").getAsInt();
+            }
+        }
+        assertEquals(bestEpoch, kept);
+        assertTrue(Files.readString(out.resolve(org.tinymem.experiment.TrainRun.PROVENANCE)).contains("early_stopping"),
+                "the settings are in the provenance");
     }
 }

@@ -37,7 +37,7 @@ import org.tinymem.unlearn.Unlearner;
  *       unwanted weight lowers its |score|.</li>
  * </ul>
  */
-public final class BalancedSubnet implements Unlearner, org.tinymem.unlearn.EpochLadder {
+public final class BalancedSubnet implements Unlearner, org.tinymem.unlearn.EpochLadder, org.tinymem.unlearn.EpochWatched {
 
     /**
      * @param mask the learned-mask hyper-parameters shared with Subnet
@@ -130,6 +130,13 @@ public final class BalancedSubnet implements Unlearner, org.tinymem.unlearn.Epoc
     @Override
     public List<Edit> unlearnAtEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs) {
         return Subnet.atEpochs(model, sets, epochs, params.mask(), true, -(1 - params.lossWeight()), params.lossWeight(),
+                progress);
+    }
+
+    /** As {@link Subnet#unlearnWatched}: the edit shown after every {@code every}-th epoch and the last; may stop early. */
+    @Override
+    public Edit unlearnWatched(CausalLm model, UnlearnSets sets, int every, Watcher watcher) {
+        return Subnet.watched(model, sets, every, watcher, params.mask(), true, -(1 - params.lossWeight()), params.lossWeight(),
                 progress);
     }
 }

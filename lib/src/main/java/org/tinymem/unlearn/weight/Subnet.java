@@ -22,7 +22,7 @@ import org.tinymem.unlearn.Unlearner;
  * eligible weights by gradient ascent on the unlearn-set loss (loss = −mean ℓ(memorized rows)),
  * SGD with momentum on the scores; finally fold W ⊙ M into the weights.
  */
-public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder {
+public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder, org.tinymem.unlearn.EpochWatched {
 
     /**
      * Hyper-parameters of the learned masks (Subnet, and BalancedSubnet on top).
@@ -140,6 +140,7 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
                 CausalLm snapshot = model.copy();
                 long zeroed = masks.fold(Mask.select(snapshot.parameters(), names));
                 edits.put(epoch, new Edit(snapshot, zeroed, "weights", (System.nanoTime() - started) / 1e9));
+                return true;
             }, progress);
         } catch (RuntimeException e) {
             edits.values().forEach(Edit::close);
@@ -150,9 +151,62 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
         return epochs.stream().map(edits::get).toList();
     }
 
-    /** Called after each of the requested epochs with the masks as they are then (see {@link #learnMasks}). */
+    /**
+     * As {@link #unlearn}, showing the edit to {@code watcher} after every {@code every}-th epoch and after the
+     * last; a watcher that answers false ends the run there, with the masks of that epoch folded in.
+     */
+    @Override
+    public Edit unlearnWatched(CausalLm model, UnlearnSets sets, int every, Watcher watcher) {
+        return watched(model, sets, every, watcher, params, false, -1, 0, progress);
+    }
+
+    /**
+     * The shared loop of {@link #unlearnWatched} for Subnet and BalancedSubnet. A snapshot is a copy of
+     * {@code model} with the masks of that epoch folded in, as {@link #atEpochs} makes them; the time spent
+     * watching (snapshots and their evaluation) is left out of every edit's seconds, which are the method's.
+     */
+    static Edit watched(CausalLm model, UnlearnSets sets, int every, Watcher watcher, Params params, boolean withRetain,
+                        double memorizedWeight, double retainWeight, org.tinymem.util.Progress progress) {
+        UnlearnParams.checkPositive("evaluation interval (epochs)", every);
+        List<Integer> watchedEpochs = new java.util.ArrayList<>();
+        for (int epoch = every; epoch < params.epochs(); epoch += every) watchedEpochs.add(epoch);
+        watchedEpochs.add(params.epochs());
+        CausalLm working = model.copy(); // as Unlearner.unlearn: the copy is not timed
+        long started = System.nanoTime();
+        long[] watchingNanos = {0};
+        try {
+            long zeroed = learnMasks(working, sets, params, withRetain, memorizedWeight, retainWeight, watchedEpochs,
+                    (epoch, masks, names) -> {
+                        long paused = System.nanoTime();
+                        double seconds = (paused - started - watchingNanos[0]) / 1e9;
+                        try {
+                            return watcher.after(epoch, params.epochs(), () -> {
+                                CausalLm snapshot = model.copy();
+                                try {
+                                    long folded = masks.fold(Mask.select(snapshot.parameters(), names));
+                                    return new Edit(snapshot, folded, "weights", seconds);
+                                } catch (RuntimeException e) {
+                                    snapshot.close();
+                                    throw e;
+                                }
+                            });
+                        } finally {
+                            watchingNanos[0] += System.nanoTime() - paused;
+                        }
+                    }, progress);
+            return new Edit(working, zeroed, "weights", (System.nanoTime() - started - watchingNanos[0]) / 1e9);
+        } catch (RuntimeException e) {
+            working.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Called after each of the requested epochs with the masks as they are then (see {@link #learnMasks});
+     * answers whether to go on.
+     */
     interface EpochEnd {
-        void after(int epoch, ScoreMasks masks, List<String> names);
+        boolean after(int epoch, ScoreMasks masks, List<String> names);
     }
 
     /**
@@ -160,7 +214,8 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
      * {@code memorizedWeight} / {@code retainWeight} averaged within each group; SGD steps the
      * scores only; the final hard masks are folded into the weights. Returns the zeroed count. Each
      * batch is reported to {@code progress}; {@code onEpoch} (null when {@code snapshots} is empty) is
-     * called after each epoch in {@code snapshots} (1-based). The learning rate is constant and the batches are drawn from one seeded generator, so the masks after epoch e of
+     * called after each epoch in {@code snapshots} (1-based), and the run ends there when it answers false
+     * (early stopping, {@link #unlearnWatched}). The learning rate is constant and the batches are drawn from one seeded generator, so the masks after epoch e of
      * a longer run are exactly those of an e-epoch run: one run to the largest epoch count serves every
      * smaller one (issue 17; {@link #unlearnAtEpochs}).
      */
@@ -185,7 +240,10 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder 
                     sgd.step();
                     progress.update(++done, total, String.format("epoch %d/%d loss %.4f", epoch + 1, params.epochs(), loss));
                 }
-                if (snapshots.contains(epoch + 1)) onEpoch.after(epoch + 1, masks, names);
+                if (snapshots.contains(epoch + 1) && !onEpoch.after(epoch + 1, masks, names)) {
+                    progress.update(done, done, String.format("stopped after epoch %d/%d", epoch + 1, params.epochs()));
+                    break;
+                }
             }
             return masks.fold(eligible);
         }
