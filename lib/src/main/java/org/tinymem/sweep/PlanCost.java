@@ -40,7 +40,8 @@ import org.tinymem.unlearn.Unlearner;
  *       ⌈rows / batch⌉ — plus one evaluation per {@code evaluateEvery} epochs; a fine-tuning
  *       {@link FineTune#EPOCHS} epochs over its recipe's rows plus two evaluations);</li>
  *   <li>one evaluation (the model kind's measures: memorization decoding and utility);</li>
- *   <li>each unlearning method at 1 and 2 epochs (or IG steps) where it has them, else once, on the plan's
+ *   <li>each unlearning method at its largest ratio in the plan and 1 and 2 epochs (or IG steps) where it
+ *       has them, else once, on the plan's
  *       trained model when its result exists, else on an untrained model of the same shape with every
  *       artifact probe as the forget set (Greedy and SOU stop early on a model that memorizes nothing, so
  *       their times are then lower bounds); a run costs the fixed part plus its epochs × the part per epoch, plus one
@@ -253,9 +254,17 @@ public final class PlanCost {
         });
     }
 
-    /** The entry's method options at {@code units} epochs or IG steps (where it takes them). */
-    private static UnlearnMethods.Options unitOptions(PlanEntry e, int units) {
-        return new UnlearnMethods.Options(number(e, "--ratio"), e.option("--epochs") == null ? null : units,
+    /**
+     * The entry's method options at {@code units} epochs or IG steps (where it takes them), at the largest
+     * ratio the plan gives the method on this model: the measurement is shared by every ratio, and a small
+     * one can ablate int(ratio · width) = 0 units, which costs nothing.
+     */
+    private UnlearnMethods.Options unitOptions(PlanEntry e, int units) {
+        Double ratio = plan.entries().stream()
+                .filter(o -> o.command().equals("unlearn") && e.option("--model").equals(o.option("--model"))
+                        && e.option("--method").equals(o.option("--method")) && o.option("--ratio") != null)
+                .map(o -> Double.valueOf(o.option("--ratio"))).max(Double::compare).orElse(number(e, "--ratio"));
+        return new UnlearnMethods.Options(ratio, e.option("--epochs") == null ? null : units,
                 number(e, "--loss-weight"), number(e, "--lr"), e.option("--seed") == null ? 0 : Long.parseLong(e.option("--seed")),
                 e.option("--batch-size") == null ? null : Integer.valueOf(e.option("--batch-size")),
                 e.option("--tokens") == null ? null : UnlearnTokens.parse(e.option("--tokens")),
