@@ -40,7 +40,7 @@ import org.tinymem.unlearn.Unlearner;
  *       ⌈rows / batch⌉ — plus one evaluation per {@code evaluateEvery} epochs; a fine-tuning
  *       {@link FineTune#EPOCHS} epochs over its recipe's rows plus two evaluations);</li>
  *   <li>one evaluation (the model kind's measures: memorization decoding and utility);</li>
- *   <li>each unlearning method at its largest ratio in the plan and 1 and 2 epochs (or IG steps) where it
+ *   <li>each unlearning method at the median of its ratios in the plan and 1 and 2 epochs (or IG steps) where it
  *       has them, else once, on the plan's
  *       trained model when its result exists, else on an untrained model of the same shape with every
  *       artifact probe as the forget set (Greedy and SOU stop early on a model that memorizes nothing, so
@@ -255,15 +255,17 @@ public final class PlanCost {
     }
 
     /**
-     * The entry's method options at {@code units} epochs or IG steps (where it takes them), at the largest
-     * ratio the plan gives the method on this model: the measurement is shared by every ratio, and a small
-     * one can ablate int(ratio · width) = 0 units, which costs nothing.
+     * The entry's method options at {@code units} epochs or IG steps (where it takes them), at the median
+     * of the distinct ratios the plan gives the method on this model: one measurement stands for every
+     * ratio, the smallest can ablate int(ratio · width) = 0 units (costing nothing) and the largest makes
+     * Greedy drop weights for many minutes, so the middle of the grid is the representative.
      */
     private UnlearnMethods.Options unitOptions(PlanEntry e, int units) {
-        Double ratio = plan.entries().stream()
+        List<Double> ratios = plan.entries().stream()
                 .filter(o -> o.command().equals("unlearn") && e.option("--model").equals(o.option("--model"))
                         && e.option("--method").equals(o.option("--method")) && o.option("--ratio") != null)
-                .map(o -> Double.valueOf(o.option("--ratio"))).max(Double::compare).orElse(number(e, "--ratio"));
+                .map(o -> Double.valueOf(o.option("--ratio"))).distinct().sorted().toList();
+        Double ratio = ratios.isEmpty() ? number(e, "--ratio") : ratios.get(ratios.size() / 2);
         return new UnlearnMethods.Options(ratio, e.option("--epochs") == null ? null : units,
                 number(e, "--loss-weight"), number(e, "--lr"), e.option("--seed") == null ? 0 : Long.parseLong(e.option("--seed")),
                 e.option("--batch-size") == null ? null : Integer.valueOf(e.option("--batch-size")),
