@@ -1,9 +1,7 @@
 package org.tinymem.cli;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.tinymem.experiment.RunDirectory;
 import org.tinymem.sweep.PlanCost;
 import org.tinymem.sweep.SweepPlan;
 import picocli.CommandLine.Command;
@@ -41,9 +39,7 @@ final class Table1Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (options.seeds.isEmpty()) options.seeds = List.of(0L);
-        Path dir = out != null ? out : RunDirectory.root().resolve(options.profileOrDefault()).resolve("table1");
-        SweepPlan plan = SweepPlanCommand.of(dir, "table1", options).plan();
+        SweepPlan plan = Table1Command.plan(out, options);
         System.out.printf("bench table1: %s, %d worker(s), PyTorch threads here %s%n", SweepPlanCommand.describe(plan), workers,
                 System.getProperty("ai.djl.pytorch.num_threads", "default"));
         long t0 = System.nanoTime();
@@ -57,7 +53,7 @@ final class Table1Bench implements Callable<Integer> {
                 estimate.workSeconds(), workers, (System.nanoTime() - t0) / 1e9);
         if (dryRun) return 0;
         Table1Command table = new Table1Command();
-        table.out = dir;
+        table.out = plan.dir();
         table.options = options;
         table.workers = workers;
         table.threads = threads;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.tinymem.experiment.RunDirectory;
+import org.tinymem.sweep.PlanCost;
 import org.tinymem.sweep.PlanEntry;
 import org.tinymem.sweep.ResultStore;
 import org.tinymem.sweep.SweepPlan;
@@ -52,10 +53,9 @@ final class Table1Command implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (options.seeds.isEmpty()) options.seeds = List.of(0L); // one seed here; the paper's 0,1,2 with --seeds 0,1,2
-        Path dir = out != null ? out : RunDirectory.root().resolve(options.profileOrDefault()).resolve("table1");
         org.tinymem.eval.Measures.memorizationMeasure(selectBy);
-        SweepPlan plan = SweepPlanCommand.of(dir, "table1", options).plan();
+        SweepPlan plan = plan(out, options);
+        Path dir = plan.dir();
         boolean written = plan.isWritten(); // refuses another plan in dir, before anything runs
         if (dryRun) {
             System.out.println("plan " + SweepPlanCommand.describe(plan) + (written ? "" : " (not written)"));
@@ -73,17 +73,21 @@ final class Table1Command implements Callable<Integer> {
         return ran != 0 ? ran : collected;
     }
 
-    /** Runs per stage and per kind: {@code train} (+ regularizer), {@code finetune RECIPE}, {@code unlearn METHOD}. */
+    /**
+     * The Table 1 plan of {@code options} in {@code out} (default: runs/PROFILE/table1), with one seed
+     * unless {@code --seeds} says otherwise (the paper's three: {@code --seeds 0,1,2}). Not written.
+     */
+    static SweepPlan plan(Path out, PlanOptions options) {
+        if (options.seeds.isEmpty()) options.seeds = List.of(0L);
+        Path dir = out != null ? out : RunDirectory.root().resolve(options.profileOrDefault()).resolve("table1");
+        return SweepPlanCommand.of(dir, "table1", options).plan();
+    }
+
+    /** Runs per stage and per kind ({@link PlanCost#kind}): {@code train} (+ regularizer), {@code finetune RECIPE}, {@code unlearn METHOD}. */
     static Map<Integer, Map<String, Long>> sizes(SweepPlan plan) {
         Map<Integer, Map<String, Long>> sizes = new TreeMap<>();
         for (PlanEntry e : plan.entries()) {
-            String detail = switch (e.command()) {
-                case "train" -> e.option("--regularizer");
-                case "finetune" -> e.option("--recipe");
-                default -> e.option("--method");
-            };
-            String what = detail == null ? e.command() : e.command() + " " + detail;
-            sizes.computeIfAbsent(e.stage(), s -> new LinkedHashMap<>()).merge(what, 1L, Long::sum);
+            sizes.computeIfAbsent(e.stage(), s -> new LinkedHashMap<>()).merge(PlanCost.kind(e), 1L, Long::sum);
         }
         return sizes;
     }

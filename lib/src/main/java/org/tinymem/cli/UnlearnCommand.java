@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,29 +186,23 @@ final class UnlearnCommand implements Callable<Integer> {
                     }
                 }
                 try (Unlearning.Result result = edited) {
-                    write(result, unlearner, baseline, data, production, out, null, stopping, evaluated);
+                    write(result, unlearner, baseline, data, production, out, null, evaluated);
                 }
                 System.out.println("wrote " + out.resolve(ModelFiles.WEIGHTS) + ", " + RESULT + ", " + TrainRun.PROVENANCE);
                 return 0;
             }
             List<Edit> edits;
             try (org.tinymem.util.TerminalProgress bar = new org.tinymem.util.TerminalProgress("unlearn")) {
-                edits = new ArrayList<>(((EpochLadder) unlearner.reporting(bar)).unlearnAtEpochs(gpt, baseline.sets(), counts));
+                edits = ((EpochLadder) unlearner.reporting(bar)).unlearnAtEpochs(gpt, baseline.sets(), counts);
             }
-            try {
-                for (int i = 0; i < counts.size(); i++) {
-                    int count = counts.get(i);
-                    Unlearner at = unlearner(count);
-                    Path dir = out.resolve(UnlearnRuns.epochsDirectory(count));
-                    System.out.printf("%n%d epochs (snapshot of one run to %d):%n", count, counts.get(counts.size() - 1));
-                    try (Unlearning.Result result = Unlearning.measure(data, baseline, at, edits.set(i, null))) {
-                        write(result, at, baseline, data, production, dir,
-                                "one run to " + counts.get(counts.size() - 1) + " epochs, snapshot at " + count, null, null);
-                    }
-                }
-            } finally {
-                edits.stream().filter(java.util.Objects::nonNull).forEach(Edit::close);
-            }
+            int last = counts.get(counts.size() - 1);
+            List<Unlearner> methods = counts.stream().map(this::unlearner).toList(); // each count's own record
+            Unlearning.measureEach(data, baseline, methods, edits, (i, result) -> {
+                System.out.printf("%n%d epochs (snapshot of one run to %d):%n", counts.get(i), last);
+                write(result, methods.get(i), baseline, data, production,
+                        out.resolve(UnlearnRuns.epochsDirectory(counts.get(i))),
+                        "one run to " + last + " epochs, snapshot at " + counts.get(i), null);
+            });
         }
         System.out.println("wrote " + counts.stream().map(c -> out.resolve(UnlearnRuns.epochsDirectory(c)).toString())
                 .collect(java.util.stream.Collectors.joining(", ")) + " (each " + ModelFiles.WEIGHTS + ", " + RESULT + ", "
@@ -226,10 +219,10 @@ final class UnlearnCommand implements Callable<Integer> {
 
     /**
      * Writes one measured edit to {@code dir}: the edited model, its record (with {@code ladder} noted, and
-     * the evaluation while unlearning when {@code stopping} is not null) and provenance.
+     * the evaluation while unlearning when {@code evaluated} is not null) and provenance.
      */
     private void write(Unlearning.Result result, Unlearner unlearner, Unlearning.Baseline baseline, TinyMemData data,
-                       boolean production, Path dir, String ladder, EarlyStopping stopping, EarlyStopping.Evaluated evaluated) {
+                       boolean production, Path dir, String ladder, EarlyStopping.Evaluated evaluated) {
         Models.save(result.edit().model(), dir, Map.of("unlearn", unlearner.method()));
         com.google.gson.JsonObject record = UnlearnRuns.record(unlearner, baseline, result);
         if (evaluated == null) {
@@ -265,7 +258,7 @@ final class UnlearnCommand implements Callable<Integer> {
         }
         config.put("retain_rows", retainRows);
         if (relearnSteps > 0) config.put("relearn_steps", relearnSteps);
-        if (stopping != null) config.put("early_stopping", stopping);
+        if (evaluated != null) config.put("early_stopping", evaluated.settings());
         Json.write(dir.resolve(TrainRun.PROVENANCE), Provenance.of(config, seed, data.fingerprint()));
         print(result.row());
     }

@@ -203,9 +203,7 @@ public record EarlyStopping(int every, int patience, double tolerance, Keep keep
                 try {
                     double percentMemorized = 100.0 * Memorization.measure(snapshot.model(), probes).memorized() / allProbes;
                     double utility = baseline.measurer().measureUtility(snapshot.model(), data);
-                    Scorecard.Row row = new Scorecard.Row(method.method(), method.params().toString(), metric,
-                            baseline.measures().get(Measures.PERCENT_MEMORIZED), percentMemorized, baseline.measures().get(metric),
-                            utility, snapshot.ablated(), snapshot.unit(), snapshot.seconds());
+                    Scorecard.Row row = Unlearning.row(baseline, method, snapshot, percentMemorized, utility);
                     rows.add(row);
                     Point point = new Point(epoch, percentMemorized, utility, Selection.score(row, criterion.kind()),
                             snapshot.seconds());

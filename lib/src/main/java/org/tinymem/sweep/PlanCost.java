@@ -132,7 +132,7 @@ public final class PlanCost {
     }
 
     /** {@code train} (+ regularizer), {@code finetune RECIPE} or {@code unlearn METHOD}. */
-    static String kind(PlanEntry e) {
+    public static String kind(PlanEntry e) {
         String detail = switch (e.command()) {
             case "train" -> e.option("--regularizer");
             case "finetune" -> e.option("--recipe");
@@ -144,7 +144,7 @@ public final class PlanCost {
     /** One work item: a training, a fine-tuning, an unlearning run or an epoch ladder of them. */
     private double seconds(List<PlanEntry> item) {
         PlanEntry e = item.get(item.size() - 1); // a ladder's largest epoch count
-        RunSpec spec = e.command().equals("train") ? trainSpec(e.args()) : sourceSpec(e);
+        RunSpec spec = e.command().equals("train") ? trainSpec(e) : sourceSpec(e);
         TrainRun.Plan run = TrainRun.Plan.of(spec);
         return switch (e.command()) {
             case "train" -> {
@@ -280,29 +280,36 @@ public final class PlanCost {
 
     /** The finished training an entry's {@code --model} names, or null (not run yet, or a directory elsewhere that is not a run). */
     private Path trainedModel(PlanEntry e) {
-        String model = e.option("--model");
-        Path dir = model.startsWith("@{") ? plan.result(plan.byKey(model.substring(2, model.length() - 1))) : Path.of(model);
+        PlanEntry training = training(e);
+        Path dir = training != null ? plan.result(training) : Path.of(e.option("--model"));
         return Files.isRegularFile(dir.resolve(TrainRun.SPEC)) ? dir : null;
     }
 
     /** The run spec of the model an entry works on: its plan training's, or the run directory's. */
     private RunSpec sourceSpec(PlanEntry e) {
+        PlanEntry training = training(e);
+        return training != null ? trainSpec(training) : TrainRun.specOf(Path.of(e.option("--model")));
+    }
+
+    /** The training of this plan that an entry's {@code --model} names ({@code @{KEY}}), or null for a run directory. */
+    private PlanEntry training(PlanEntry e) {
         String model = e.option("--model");
-        if (model.startsWith("@{")) return trainSpec(plan.byKey(model.substring(2, model.length() - 1)).args());
-        return TrainRun.specOf(Path.of(model));
+        return model.startsWith("@{") ? plan.byKey(model.substring(2, model.length() - 1)) : null;
     }
 
-    /** The run spec of {@code train} arguments (as {@link Plans.Models#trainArgs} writes them). */
-    static RunSpec trainSpec(List<String> args) {
-        String data = value(args, "--data", null);
-        String artifact = value(args, "--artifact", null);
-        if (data == null || artifact == null) throw new IllegalArgumentException("a train entry needs --data and --artifact: " + args);
-        return new RunSpec(data, Artifact.Kind.parse(artifact), Integer.parseInt(value(args, "--layers", "4")),
-                Profile.parse(value(args, "--profile", "quick")), Long.parseLong(value(args, "--seed", "0")));
+    /** The run spec of a {@code train} entry (as {@link Plans.Models#trainArgs} writes its arguments). */
+    static RunSpec trainSpec(PlanEntry train) {
+        String data = train.option("--data");
+        String artifact = train.option("--artifact");
+        if (data == null || artifact == null) {
+            throw new IllegalArgumentException("a train entry needs --data and --artifact: " + train.args());
+        }
+        return new RunSpec(data, Artifact.Kind.parse(artifact), Integer.parseInt(option(train, "--layers", "4")),
+                Profile.parse(option(train, "--profile", "quick")), Long.parseLong(option(train, "--seed", "0")));
     }
 
-    private static String value(List<String> args, String option, String fallback) {
-        int i = args.indexOf(option);
-        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
+    private static String option(PlanEntry e, String option, String fallback) {
+        String value = e.option(option);
+        return value == null ? fallback : value;
     }
 }

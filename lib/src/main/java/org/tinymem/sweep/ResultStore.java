@@ -105,21 +105,14 @@ public final class ResultStore {
      * command failed or an entry it needs has no result yet.
      */
     public Outcome run(PlanEntry e, Runner runner, String engine) {
+        List<FileChannel> held = new ArrayList<>(); // closing a channel releases its lock
         try {
             Files.createDirectories(plan.lock(e).getParent());
-            try (FileChannel channel = FileChannel.open(plan.lock(e), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                FileLock lock;
-                try {
-                    lock = channel.tryLock();
-                } catch (OverlappingFileLockException ex) {
-                    lock = null;
-                }
-                if (lock == null) return new Outcome(e, Status.RUNNING, 0, 0, "another process runs it");
-                try {
-                    return runLocked(e, runner, engine);
-                } finally {
-                    lock.release();
-                }
+            try {
+                if (!tryLock(e, held)) return new Outcome(e, Status.RUNNING, 0, 0, "another process runs it");
+                return runLocked(e, runner, engine);
+            } finally {
+                for (FileChannel channel : held) channel.close();
             }
         } catch (IOException ex) {
             throw new UncheckedIOException("sweep entry " + e.index() + ": " + ex.getMessage(), ex);
@@ -176,10 +169,22 @@ public final class ResultStore {
             recordFailure(e, code, message, engine);
             return new Outcome(e, Status.FAILED, code, seconds, message);
         }
+        publish(e, work, engine, started, seconds, null);
+        return new Outcome(e, Status.DONE, 0, seconds, message);
+    }
+
+    /**
+     * Makes {@code work} the result of {@code e}: adds {@value #ENTRY} (how it ran; {@code sharedRun}, when
+     * not null, notes the shared run that made it), renames it to {@code results/KEY} in one atomic step and
+     * drops the entry's last failure.
+     */
+    private void publish(PlanEntry e, Path work, String engine, Instant started, double seconds, String sharedRun)
+            throws IOException {
         JsonObject record = describe(e, engine);
         record.addProperty("started", started.toString());
         record.addProperty("finished", Instant.now().toString());
         record.addProperty("seconds", seconds);
+        if (sharedRun != null) record.addProperty("shared_run", sharedRun);
         Json.write(work.resolve(ENTRY), record);
         Files.createDirectories(plan.result(e).getParent());
         try {
@@ -188,7 +193,6 @@ public final class ResultStore {
             throw new IOException("the result store needs work/ and results/ on one filesystem: " + ex.getMessage(), ex);
         }
         Files.deleteIfExists(plan.failure(e));
-        return new Outcome(e, Status.DONE, 0, seconds, message);
     }
 
     /** Takes {@code e}'s lock if no process holds it, adding its open channel to {@code held}. */
@@ -248,22 +252,7 @@ public final class ResultStore {
             for (PlanEntry m : members) recordFailure(m, code, message, engine);
             return new Outcome(lead, Status.FAILED, code, seconds, message);
         }
-        Files.createDirectories(plan.result(lead).getParent());
-        for (PlanEntry m : members) {
-            Path from = snapshot(work, m);
-            JsonObject record = describe(m, engine);
-            record.addProperty("started", started.toString());
-            record.addProperty("finished", Instant.now().toString());
-            record.addProperty("seconds", seconds);
-            record.addProperty("shared_run", shared);
-            Json.write(from.resolve(ENTRY), record);
-            try {
-                Files.move(from, plan.result(m), StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException ex) {
-                throw new IOException("the result store needs work/ and results/ on one filesystem: " + ex.getMessage(), ex);
-            }
-            Files.deleteIfExists(plan.failure(m));
-        }
+        for (PlanEntry m : members) publish(m, snapshot(work, m), engine, started, seconds, shared);
         deleteTree(work);
         return new Outcome(lead, Status.DONE, 0, seconds, message);
     }

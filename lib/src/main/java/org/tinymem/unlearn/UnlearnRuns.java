@@ -161,19 +161,13 @@ public final class UnlearnRuns {
         if (missing.isEmpty()) return List.of(runs);
         Unlearning.Baseline baseline = baseline(retainRows);
         List<Integer> counts = missing.stream().map(epochs::get).toList();
-        List<Edit> edits = new java.util.ArrayList<>(ladder.unlearnAtEpochs(model, baseline.sets(), counts));
+        List<Edit> edits = ladder.unlearnAtEpochs(model, baseline.sets(), counts);
         int last = counts.stream().mapToInt(Integer::intValue).max().getAsInt();
-        try {
-            for (int j = 0; j < missing.size(); j++) {
-                int i = missing.get(j);
-                try (Unlearning.Result result = Unlearning.measure(data, baseline, methods.get(i), edits.set(j, null))) {
-                    runs[i] = save(settings.get(i), methods.get(i), retainRows, baseline, result,
-                            "one run to " + last + " epochs, snapshot at " + epochs.get(i));
-                }
-            }
-        } finally {
-            edits.stream().filter(java.util.Objects::nonNull).forEach(Edit::close);
-        }
+        Unlearning.measureEach(data, baseline, missing.stream().map(methods::get).toList(), edits, (j, result) -> {
+            int i = missing.get(j);
+            runs[i] = save(settings.get(i), methods.get(i), retainRows, baseline, result,
+                    "one run to " + last + " epochs, snapshot at " + epochs.get(i));
+        });
         return List.of(runs);
     }
 

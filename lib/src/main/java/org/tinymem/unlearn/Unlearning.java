@@ -62,16 +62,43 @@ public final class Unlearning {
         return measure(data, baseline, method, method.unlearn(model, baseline.sets()));
     }
 
+    /**
+     * Measures {@code edits.get(i)}, made by {@code methods.get(i)}, against the baseline, one at a time, and
+     * hands each result to {@code use} (closed after it); every edit is closed, measured or not, also when a
+     * measurement or {@code use} fails. For the snapshots of one shared run ({@link EpochLadder}).
+     */
+    public static void measureEach(TinyMemData data, Baseline baseline, List<Unlearner> methods, List<Edit> edits,
+                                   java.util.function.BiConsumer<Integer, Result> use) {
+        if (methods.size() != edits.size()) {
+            throw new IllegalArgumentException(methods.size() + " methods for " + edits.size() + " edits");
+        }
+        List<Edit> open = new java.util.ArrayList<>(edits);
+        try {
+            for (int i = 0; i < open.size(); i++) {
+                try (Result result = measure(data, baseline, methods.get(i), open.set(i, null))) {
+                    use.accept(i, result);
+                }
+            }
+        } finally {
+            open.stream().filter(java.util.Objects::nonNull).forEach(Edit::close);
+        }
+    }
+
+    /** The scorecard row of an {@code edit} by {@code method}, from its % memorized and utility, against the baseline. */
+    public static Scorecard.Row row(Baseline baseline, Unlearner method, Edit edit, double percentMemorized, double utility) {
+        String metric = baseline.utility().metric();
+        return new Scorecard.Row(method.method(), method.params().toString(), metric,
+                baseline.measures().get(Measures.PERCENT_MEMORIZED), percentMemorized, baseline.measures().get(metric), utility,
+                edit.ablated(), edit.unit(), edit.seconds());
+    }
+
     /** Measures an {@code edit} that {@code method} made against the baseline (closes the edit if measuring fails). */
     public static Result measure(TinyMemData data, Baseline baseline, Unlearner method, Edit edit) {
         try {
             Map<String, Double> after = baseline.measurer().measure(edit.model(), data);
-            Map<String, Double> before = baseline.measures();
-            String utility = baseline.utility().metric();
-            Scorecard.Row row = new Scorecard.Row(method.method(), method.params().toString(), utility,
-                    before.get(Measures.PERCENT_MEMORIZED), after.get(Measures.PERCENT_MEMORIZED), before.get(utility),
-                    after.get(utility), edit.ablated(), edit.unit(), edit.seconds());
-            return new Result(edit, before, after, row);
+            Scorecard.Row row = row(baseline, method, edit, after.get(Measures.PERCENT_MEMORIZED),
+                    after.get(baseline.utility().metric()));
+            return new Result(edit, baseline.measures(), after, row);
         } catch (RuntimeException e) {
             edit.close();
             throw e;

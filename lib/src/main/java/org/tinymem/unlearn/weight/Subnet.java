@@ -137,9 +137,7 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder,
         long started = System.nanoTime();
         try {
             learnMasks(working, sets, longest, withRetain, memorizedWeight, retainWeight, epochs, (epoch, masks, names) -> {
-                CausalLm snapshot = model.copy();
-                long zeroed = masks.fold(Mask.select(snapshot.parameters(), names));
-                edits.put(epoch, new Edit(snapshot, zeroed, "weights", (System.nanoTime() - started) / 1e9));
+                edits.put(epoch, snapshot(model, masks, names, (System.nanoTime() - started) / 1e9));
                 return true;
             }, progress);
         } catch (RuntimeException e) {
@@ -180,16 +178,7 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder,
                         long paused = System.nanoTime();
                         double seconds = (paused - started - watchingNanos[0]) / 1e9;
                         try {
-                            return watcher.after(epoch, params.epochs(), () -> {
-                                CausalLm snapshot = model.copy();
-                                try {
-                                    long folded = masks.fold(Mask.select(snapshot.parameters(), names));
-                                    return new Edit(snapshot, folded, "weights", seconds);
-                                } catch (RuntimeException e) {
-                                    snapshot.close();
-                                    throw e;
-                                }
-                            });
+                            return watcher.after(epoch, params.epochs(), () -> snapshot(model, masks, names, seconds));
                         } finally {
                             watchingNanos[0] += System.nanoTime() - paused;
                         }
@@ -197,6 +186,18 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder,
             return new Edit(working, zeroed, "weights", (System.nanoTime() - started - watchingNanos[0]) / 1e9);
         } catch (RuntimeException e) {
             working.close();
+            throw e;
+        }
+    }
+
+    /** A copy of {@code model} with the hard masks as they stand folded into its weights, timed {@code seconds}. */
+    private static Edit snapshot(CausalLm model, ScoreMasks masks, List<String> names, double seconds) {
+        CausalLm snapshot = model.copy();
+        try {
+            long folded = masks.fold(Mask.select(snapshot.parameters(), names));
+            return new Edit(snapshot, folded, "weights", seconds);
+        } catch (RuntimeException e) {
+            snapshot.close();
             throw e;
         }
     }
