@@ -37,7 +37,7 @@ public final class Provenance {
         json.addProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         json.addProperty("processors", Runtime.getRuntime().availableProcessors());
         json.addProperty("ld_preload", String.valueOf(System.getenv("LD_PRELOAD")));
-        // oneMKL's reproducibility mode (the launchers set AUTO,STRICT: results independent of memory alignment)
+        // oneMKL's reproducibility mode (the launchers set AUTO,STRICT, a precaution: results independent of memory alignment)
         json.addProperty("mkl_cbwr", String.valueOf(System.getenv("MKL_CBWR")));
         try {
             json.add("energy_preset", org.tinymem.eval.Energy.current().toJson()); // how energy_wh / carbon_g were computed (Eq. 4-5)

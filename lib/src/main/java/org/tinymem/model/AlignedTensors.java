@@ -6,13 +6,11 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Parameters in memory that PyTorch allocated itself. {@code NDManager.create(float[], Shape)} wraps a
- * Java direct buffer whose address is only as aligned as {@code malloc} made it, and oneMKL's matrix
- * products take other code paths (and round differently) for other alignments of their operands. The
- * same seed then gave other numbers depending on what the process had allocated before: measured with
- * glibc's allocator, a BalancedSubnet run that measured its baseline itself and one that read it from
- * the cache wrote different weights, and two runs beside a busy process differed (issue 18, item 6;
- * {@code DeterminismUnderLoadTest}). A copy made by PyTorch ({@code clone}) lives in its CPU allocator's
- * 64-byte-aligned memory, so every parameter has the same alignment in every run.
+ * Java direct buffer whose address is only as aligned as {@code malloc} made it; a copy made by PyTorch
+ * ({@code clone}) lives in its CPU allocator's 64-byte-aligned memory, so every parameter has the same
+ * alignment in every run. Introduced when run-to-run differences (issue 18, item 6) were blamed on
+ * oneMKL rounding by alignment; their cause was DJL's freed constants ({@link Scalars}). Kept as a
+ * precaution: it costs one copy per parameter at load time.
  */
 public final class AlignedTensors {
     private AlignedTensors() {}

@@ -174,7 +174,7 @@ public final class Gpt implements CausalLm {
                 k = kv[0];
                 v = kv[1];
             }
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(config.headDim()));
+            NDArray scores = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(config.headDim()));
             if (causalMask != null) scores = scores.add(causalMask);
             NDArray attended = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, time, d);
             x = x.add(linear(attended, p + "attn.c_proj", iv));

@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 public record Launcher(String java, String classPath, int threads) {
     /**
      * oneMKL's conditional numerical reproducibility, strict: its matrix products give the same bits whatever
-     * the alignment of their operands (without it, the same seed gave other weights depending on what the
-     * process had allocated before; {@code DeterminismUnderLoadTest}). Kept if the caller set another value.
+     * the alignment of their operands. A precaution that costs nothing measurable: the run-to-run differences of
+     * issue 18, first blamed on alignment, came from DJL's freed constants ({@code model.Scalars},
+     * {@code DeterminismUnderLoadTest}). Kept if the caller set another value.
      */
     public static final String MKL_CBWR = "MKL_CBWR";
     public static final String STRICT_REPRODUCIBILITY = "AUTO,STRICT";

@@ -1,5 +1,6 @@
 package org.tinymem.train;
 
+import org.tinymem.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -169,7 +170,7 @@ public final class SpectralNorm implements Regularizer {
 
     /** (λ/2)·Σσ after one power iteration. */
     public NDArray penalty() {
-        return sigmas().sum().mul((float) (lambda / 2)); // a float: a double scalar would promote the loss to float64
+        return Scalars.times(sigmas().sum(), lambda / 2); // a float32 constant: a double one would promote the loss to float64
     }
 
     @Override
@@ -204,8 +205,8 @@ public final class SpectralNorm implements Regularizer {
     static NDArray normalize(NDArray x, NDArray fallback) {
         NDArray scale = x.abs().max(new int[] {-1}, true);
         NDArray usable = scale.gt(0).logicalAnd(scale.lt(Float.POSITIVE_INFINITY)).broadcast(x.getShape());
-        NDArray scaled = x.div(scale.maximum(Float.MIN_NORMAL));
-        NDArray unit = scaled.div(scaled.norm(new int[] {-1}, true).maximum(1f)); // ‖scaled‖ ≥ 1 where usable
+        NDArray scaled = x.div(Scalars.atLeast(scale, Float.MIN_NORMAL));
+        NDArray unit = scaled.div(Scalars.atLeast(scaled.norm(new int[] {-1}, true), 1)); // ‖scaled‖ ≥ 1 where usable
         NDArray otherwise = fallback != null ? fallback
                 : x.onesLike().div((float) Math.sqrt(x.getShape().get(x.getShape().dimension() - 1)));
         return NDArrays.where(usable, unit, otherwise);

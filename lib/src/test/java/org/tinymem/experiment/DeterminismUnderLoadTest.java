@@ -20,7 +20,9 @@ import org.tinymem.sweep.Launcher;
  * Same seed, same numbers — also on a busy machine (issue 18, item 6). A training and an unlearning
  * run twice each at 2 PyTorch threads, as separate command-line processes, while a CPU-burning process
  * competes for the cores; the written weights must be equal bit for bit. (OpenMP runtimes that shrink
- * their teams under load, or a reduction whose order depends on timing, would show up here.)
+ * their teams under load, a reduction whose order depends on timing, or a gradient that reads memory the
+ * garbage collector freed, as DJL's number overloads made autograd do before {@code model.Scalars},
+ * would show up here.)
  */
 class DeterminismUnderLoadTest {
 

@@ -247,7 +247,7 @@ public final class GptNeoX implements CausalLm {
             k = kv[0];
             v = kv[1];
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(headDim));
+        NDArray scores = org.tinymem.model.Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(headDim));
         if (causalMask != null) scores = scores.add(causalMask);
         NDArray attended = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, time, config.hiddenSize());
         return linear(attended, p + "attention.dense", iv);

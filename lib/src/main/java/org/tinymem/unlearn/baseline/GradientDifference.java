@@ -1,5 +1,6 @@
 package org.tinymem.unlearn.baseline;
 
+import org.tinymem.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import org.tinymem.model.CausalLm;
 import org.tinymem.unlearn.UnlearnParams;
@@ -70,7 +71,7 @@ public final class GradientDifference implements Unlearner {
             NDArray memorized = RowLosses.memorized(batch, manager);
             NDArray forget = RowLosses.groupMean(means, memorized);
             NDArray retain = RowLosses.groupMean(means, memorized.neg().add(1));
-            return forget.mul((float) -(1 - w)).add(retain.mul((float) w));
+            return Scalars.times(forget, -(1 - w)).add(Scalars.times(retain, w));
         });
     }
 }

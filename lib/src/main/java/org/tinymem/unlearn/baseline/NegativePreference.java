@@ -1,5 +1,6 @@
 package org.tinymem.unlearn.baseline;
 
+import org.tinymem.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -92,7 +93,7 @@ public final class NegativePreference implements Unlearner {
             NDArray npo = RowLosses.groupMean(loss(losses.sums(), manager.create(referenceSums), params.beta()), memorized);
             if (w == 0) return npo;
             NDArray retain = RowLosses.groupMean(losses.means(), memorized.neg().add(1));
-            return npo.mul((float) (1 - w)).add(retain.mul((float) w));
+            return Scalars.times(npo, 1 - w).add(Scalars.times(retain, w));
         });
     }
 
@@ -102,9 +103,9 @@ public final class NegativePreference implements Unlearner {
      * max(x, 0) + log(1 + e^−|x|), stable for any x.
      */
     static NDArray loss(NDArray sums, NDArray referenceSums, double beta) {
-        NDArray x = referenceSums.sub(sums).mul((float) beta); // β · (log π_θ − log π_ref)
-        NDArray softplus = x.maximum(0f).add(x.abs().neg().exp().add(1).log());
-        return softplus.mul((float) (2 / beta));
+        NDArray x = Scalars.times(referenceSums.sub(sums), beta); // β · (log π_θ − log π_ref)
+        NDArray softplus = Scalars.atLeast(x, 0).add(x.abs().neg().exp().add(1).log());
+        return Scalars.times(softplus, 2 / beta);
     }
 
     /** Σ −log p of every memorized row's continuation under the model before the edit (no gradients recorded). */

@@ -1,5 +1,6 @@
 package org.tinymem.unlearn.neuron;
 
+import org.tinymem.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
@@ -47,7 +48,7 @@ final class GateTraining {
                         NDArray mask = batch.targetMask(step, model);
                         Intervention hook = gates.training(step);
                         Gradients.backward(() -> ContinuationBatch.meanNll(model, tokens, mask, hook)
-                                .add(gates.penalty().mul((float) lambda)));
+                                .add(Scalars.times(gates.penalty(), lambda)));
                     }
                     adam.step();
                     gates.afterStep();

@@ -1,5 +1,6 @@
 package org.tinymem.unlearn.neuron;
 
+import org.tinymem.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -135,8 +136,8 @@ public final class HardConcrete extends NeuronUnlearner {
     /** A sampled gate z = clip(σ((log u − log(1 − u) + log α)/β)·(r − l) + l, 0, 1), always in [0, 1]. */
     static NDArray gate(NDArray logAlpha, NDArray u) {
         NDArray logistic = u.log().sub(u.neg().add(1).log());
-        NDArray s = Activation.sigmoid(logistic.add(logAlpha).div((float) BETA));
-        return s.mul((float) (RIGHT - LEFT)).add((float) LEFT).clip(0, 1);
+        NDArray s = Activation.sigmoid(Scalars.dividedBy(logistic.add(logAlpha), BETA));
+        return Scalars.times(s, RIGHT - LEFT).add((float) LEFT).clip(0, 1);
     }
 
     /** E[L0] / #units: the mean over every unit of every block of σ(log α − β·log(−l/r)). */
