@@ -39,6 +39,11 @@ final class SweepCollectCommand implements Callable<Integer> {
         return command;
     }
 
+    /** "model of entry #3" when the model is one a plan entry trains (the CSV holds its index), else its path. */
+    static String modelLabel(String model) {
+        return model != null && model.chars().allMatch(Character::isDigit) && !model.isEmpty() ? "model of entry #" + model : "model " + model;
+    }
+
     @Override
     public Integer call() {
         org.tinymem.eval.Measures.memorizationMeasure(selectBy);
@@ -50,16 +55,17 @@ final class SweepCollectCommand implements Callable<Integer> {
         long done = rows.stream().filter(r -> r.get("status").equals(ResultStore.Status.DONE.label())).count();
         System.out.printf("wrote %s: %d rows, %d with results%n", file, rows.size(), done);
         var selected = SweepResults.selected(store, rows, selectBy);
-        if (selected.isEmpty() && done > 0) {
-            System.out.println("no run passed the selection rule (a score needs a defined M and utility difference; production"
-                    + " models also need perplexity after < 500, App. A.4.2): results.csv has every run");
-        }
-        if (!selected.isEmpty()) {
-            Path best = selectedOut != null ? selectedOut : file.resolveSibling(BEST);
-            org.tinymem.util.AtomicFiles.writeString(best, SweepResults.csv(selected));
+        // Rewritten every time, also with no row: a selection from an earlier collect must not outlive its runs.
+        Path best = selectedOut != null ? selectedOut : file.resolveSibling(BEST);
+        org.tinymem.util.AtomicFiles.writeString(best, selected.isEmpty() ? SweepResults.emptySelection(rows) : SweepResults.csv(selected));
+        if (selected.isEmpty()) {
+            System.out.printf("wrote %s with no row: %s%n", best, done == 0 ? "no run has finished"
+                    : "no run passed the selection rule (a score needs a defined M and utility difference; production"
+                    + " models also need perplexity after < 500, App. A.4.2); results.csv has every run");
+        } else {
             System.out.printf("wrote %s: each method's selected run per model (App. A.3.5; M from %s)%n", best, selectBy);
             for (var row : selected) {
-                System.out.printf("  model %s  %-16s #%s  score %s  of %s runs%n", row.get("model"), row.get("method"), row.get("index"),
+                System.out.printf("  %s  %-16s #%s  score %s  of %s runs%n", modelLabel(row.get("model")), row.get("method"), row.get("index"),
                         String.format("%.2f", Double.parseDouble(row.get("score"))), row.get("candidates"));
             }
         }

@@ -170,6 +170,17 @@ public final class SweepResults {
         return selected;
     }
 
+    /** The columns {@link #selected} adds to a run's row. */
+    public static final List<String> SELECTION_COLUMNS = List.of("score", "candidates", "time_limit_s", "selected_by");
+
+    /** A selection CSV with no row: the header {@link #selected} would write (every run column, then the selection's). */
+    public static String emptySelection(List<Map<String, String>> all) {
+        Set<String> columns = new LinkedHashSet<>();
+        all.forEach(r -> columns.addAll(r.keySet()));
+        columns.addAll(SELECTION_COLUMNS);
+        return String.join(",", columns.stream().map(SweepResults::cell).toList()) + "\n";
+    }
+
     /** The collected results as a Tablesaw table (for notebooks). */
     public static Table table(ResultStore store) {
         String csv = csv(rows(store));

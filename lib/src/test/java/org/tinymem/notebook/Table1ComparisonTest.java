@@ -76,6 +76,15 @@ class Table1ComparisonTest {
     }
 
     @Test
+    void aSelectionWithNoRowGivesNoUnlearningEntries() throws Exception {
+        writeTable1Csvs();
+        // what sweep collect writes when no run passed the selection rule: the header only
+        Files.writeString(dir.resolve("table1-selected.csv"), "index,command,status,model,method,score,candidates,time_limit_s,selected_by\n");
+        List<Entry> ours = Table1Comparison.ours(dir.resolve("table1-all.csv"), dir.resolve("table1-selected.csv"));
+        assertEquals(List.of("baseline", "spectral-norm", "clean"), ours.stream().map(Entry::method).toList());
+    }
+
+    @Test
     void ourRowsAverageSeedsPickTheBestRegularizerAndJoinThePapers() throws Exception {
         writeTable1Csvs();
         List<Entry> ours = Table1Comparison.ours(dir.resolve("table1-all.csv"), dir.resolve("table1-selected.csv"));
