@@ -41,7 +41,7 @@ final class SweepCollectCommand implements Callable<Integer> {
 
     /** "model of entry #3" when the model is one a plan entry trains (the CSV holds its index), else its path. */
     static String modelLabel(String model) {
-        return model != null && model.chars().allMatch(Character::isDigit) && !model.isEmpty() ? "model of entry #" + model : "model " + model;
+        return model != null && !model.isEmpty() && model.chars().allMatch(Character::isDigit) ? "model of entry #" + model : "model " + model;
     }
 
     @Override

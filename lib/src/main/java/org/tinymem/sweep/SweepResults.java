@@ -96,8 +96,16 @@ public final class SweepResults {
 
     /** The rows as CSV text (every column of every row, in first-seen order; blanks where a row has no value). */
     public static String csv(List<Map<String, String>> rows) {
+        return csv(columnsOf(rows), rows);
+    }
+
+    private static Set<String> columnsOf(List<Map<String, String>> rows) {
         Set<String> columns = new LinkedHashSet<>();
         rows.forEach(r -> columns.addAll(r.keySet()));
+        return columns;
+    }
+
+    private static String csv(Set<String> columns, List<Map<String, String>> rows) {
         StringBuilder csv = new StringBuilder(String.join(",", columns.stream().map(SweepResults::cell).toList())).append('\n');
         for (Map<String, String> row : rows) {
             csv.append(String.join(",", columns.stream().map(c -> cell(row.getOrDefault(c, ""))).toList())).append('\n');
@@ -175,10 +183,9 @@ public final class SweepResults {
 
     /** A selection CSV with no row: the header {@link #selected} would write (every run column, then the selection's). */
     public static String emptySelection(List<Map<String, String>> all) {
-        Set<String> columns = new LinkedHashSet<>();
-        all.forEach(r -> columns.addAll(r.keySet()));
+        Set<String> columns = columnsOf(all);
         columns.addAll(SELECTION_COLUMNS);
-        return String.join(",", columns.stream().map(SweepResults::cell).toList()) + "\n";
+        return csv(columns, List.of());
     }
 
     /** The collected results as a Tablesaw table (for notebooks). */

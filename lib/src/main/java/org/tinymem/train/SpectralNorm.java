@@ -1,6 +1,5 @@
 package org.tinymem.train;
 
-import org.tinymem.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -16,6 +15,7 @@ import org.tinymem.data.TrainRow;
 import org.tinymem.model.ModelFiles;
 import org.tinymem.model.NextTokenLoss;
 import org.tinymem.model.Safetensors;
+import org.tinymem.model.Scalars;
 
 /**
  * Spectral norm regularization (Yoshida &amp; Miyato 2017; §3.1, App. A.2.2, SPEC §5): the objective

@@ -1,8 +1,8 @@
 package org.tinymem.unlearn.baseline;
 
-import org.tinymem.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import org.tinymem.model.CausalLm;
+import org.tinymem.model.Scalars;
 import org.tinymem.unlearn.UnlearnParams;
 import org.tinymem.unlearn.UnlearnSets;
 import org.tinymem.unlearn.Unlearner;

@@ -1,6 +1,5 @@
 package org.tinymem.unlearn.baseline;
 
-import org.tinymem.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -8,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tinymem.model.CausalLm;
+import org.tinymem.model.Scalars;
 import org.tinymem.unlearn.LabeledBatch;
 import org.tinymem.unlearn.UnlearnParams;
 import org.tinymem.unlearn.UnlearnSets;

@@ -1,11 +1,11 @@
 package org.tinymem.unlearn.neuron;
 
-import org.tinymem.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import org.tinymem.model.CausalLm;
 import org.tinymem.model.Intervention;
+import org.tinymem.model.Scalars;
 import org.tinymem.unlearn.Gradients;
 import org.tinymem.unlearn.UnlearnSets;
 

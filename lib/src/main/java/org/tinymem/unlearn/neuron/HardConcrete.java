@@ -1,6 +1,5 @@
 package org.tinymem.unlearn.neuron;
 
-import org.tinymem.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 import org.tinymem.model.CausalLm;
 import org.tinymem.model.Intervention;
+import org.tinymem.model.Scalars;
 import org.tinymem.unlearn.UnlearnParams;
 import org.tinymem.unlearn.UnlearnSets;
 
