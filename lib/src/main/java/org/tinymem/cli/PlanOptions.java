@@ -48,6 +48,13 @@ final class PlanOptions {
     @Mixin
     GridOptions axes = new GridOptions();
 
+    /**
+     * Evaluation while unlearning (ours, issue 17): given, every subnet and balanced-subnet run of the plan
+     * is evaluated and may stop early; the other methods run as without it.
+     */
+    @Mixin
+    EarlyStoppingOptions evaluation = new EarlyStoppingOptions();
+
     @Option(names = "--retain-rows", defaultValue = "0", description = "clean rows in each unlearning run's retain set"
             + " (0 = every clean training row, as the reference code; default: ${DEFAULT-VALUE})")
     int retainRows;

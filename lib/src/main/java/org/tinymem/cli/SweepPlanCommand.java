@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.tinymem.experiment.EarlyStopping;
 import org.tinymem.experiment.Sweep;
 import org.tinymem.experiment.TrainRun;
 import org.tinymem.sweep.Plans;
@@ -22,6 +23,8 @@ import picocli.CommandLine.Option;
  * {@code table1} (math-mult, 4 layers, noise and backdoor, seeds 0-2, all 17 methods over their
  * grids), {@code table2} (the same on the language model), {@code fig6} (trainings of both math
  * tasks and artifacts at 2/4/8/16 layers, seeds 0-2). Options given override the preset's.
+ * {@code --eval-every} (ours, issue 17) evaluates the plan's subnet and balanced-subnet runs while they
+ * unlearn, with early stopping; such runs do not share epoch ladders (each evaluates its own run).
  */
 @Command(name = "plan", mixinStandardHelpOptions = true, description = "Write a sweep plan (one JSON line per run) into a new directory.")
 final class SweepPlanCommand implements Callable<Integer> {
@@ -110,6 +113,11 @@ final class SweepPlanCommand implements Callable<Integer> {
                     + " and --ig-steps need exactly one --methods value (use --paper-grid for several)");
         }
         List<String> dataArgs = productionArgs();
+        EarlyStopping evaluation = options.evaluation.settings();
+        if (evaluation != null && methods.stream().noneMatch(EarlyStopping.supportedMethods()::contains)) {
+            throw new IllegalArgumentException("--eval-every evaluates " + String.join(" and ", EarlyStopping.supportedMethods())
+                    + " runs while they unlearn; the plan has none (--methods " + String.join(",", methods) + ")");
+        }
         if (dataArgs.isEmpty()) {
             for (Path model : models) TrainRun.specOf(model); // a missing or foreign run directory fails now
         }
@@ -137,7 +145,9 @@ final class SweepPlanCommand implements Callable<Integer> {
             }
             for (String method : methods) {
                 Sweep.Grid grid = options.axes.grid(method, target.seed(), Boolean.TRUE.equals(options.paperGrid));
-                drafts.addAll(Plans.unlearning(target.model(), method, grid, options.retainRows, dataArgs));
+                List<String> extra = new ArrayList<>(dataArgs);
+                if (EarlyStopping.supportedMethods().contains(method)) extra.addAll(EarlyStoppingOptions.args(evaluation));
+                drafts.addAll(Plans.unlearning(target.model(), method, grid, options.retainRows, extra));
             }
         }
         return SweepPlan.of(out, drafts);

@@ -105,24 +105,8 @@ final class UnlearnCommand implements Callable<Integer> {
             + RESULT + "; 0 = off (default: ${DEFAULT-VALUE})")
     int relearnSteps;
 
-    @Option(names = "--eval-every", description = "evaluate the edit after every N epochs and the last (subnet, balanced-subnet):"
-            + " % memorized, the utility and the selection score, kept as early_stopping.curve in " + RESULT + "; it stops"
-            + " when nothing is memorized and the utility has stopped moving. Ours, not the paper's: off by default, as"
-            + " for the paper's numbers")
-    Integer evalEvery;
-
-    @Option(names = "--patience", description = "with --eval-every: stop once nothing is memorized and A (or P) has"
-            + " stayed within --tolerance of its value over this many evaluations before; 0 = at the first with nothing"
-            + " memorized (default 3, ours)")
-    Integer patience;
-
-    @Option(names = "--tolerance", description = "with --eval-every: how far A (or P), in percentage points, may move and"
-            + " count as not moving (default 0.5, ours)")
-    Double tolerance;
-
-    @Option(names = "--keep", description = "with --eval-every: the edit saved, last (the run's final edit; default) or"
-            + " best (the evaluation with the lowest selection score, M + |A| or M + |P| + t)")
-    String keep;
+    @Mixin
+    EarlyStoppingOptions evaluation = new EarlyStoppingOptions();
 
     @Option(names = "--out", required = true, description = "a new (or empty) directory for the edited model")
     Path out;
@@ -265,16 +249,9 @@ final class UnlearnCommand implements Callable<Integer> {
 
     /** The evaluation settings (null: off, the paper's way); options without --eval-every, or for a method without it, are errors. */
     private EarlyStopping earlyStopping(Unlearner unlearner) {
-        if (evalEvery == null) {
-            if (patience != null || tolerance != null || keep != null) {
-                throw new IllegalArgumentException("--patience, --tolerance and --keep need --eval-every");
-            }
-            return null;
-        }
-        EarlyStopping.requireSupported(unlearner); // before any work
-        EarlyStopping d = EarlyStopping.defaults();
-        return new EarlyStopping(evalEvery, patience == null ? d.patience() : patience,
-                tolerance == null ? d.tolerance() : tolerance, keep == null ? d.keep() : EarlyStopping.Keep.parse(keep));
+        EarlyStopping settings = evaluation.settings();
+        if (settings != null) EarlyStopping.requireSupported(unlearner); // before any work
+        return settings;
     }
 
     static void printCurve(EarlyStopping.Evaluated evaluated) {

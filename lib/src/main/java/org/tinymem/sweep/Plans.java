@@ -82,11 +82,11 @@ public final class Plans {
     }
 
     /**
-     * As {@link #unlearning(String, String, Sweep.Grid, int)}, with {@code dataArgs} added to every run (a
-     * production model's {@code --memorized F --retain F --perplexity F}).
+     * As {@link #unlearning(String, String, Sweep.Grid, int)}, with {@code extraArgs} added to every run (a
+     * production model's {@code --memorized F --retain F --perplexity F}, evaluation while unlearning).
      */
     public static List<SweepPlan.Draft> unlearning(String model, String method, Sweep.Grid grid, int retainRows,
-                                                   List<String> dataArgs) {
+                                                   List<String> extraArgs) {
         Sweep.methods(method, grid); // refuses a value the method does not take, now
         List<SweepPlan.Draft> drafts = new ArrayList<>();
         for (UnlearnMethods.Options o : grid.points()) {
@@ -101,7 +101,7 @@ public final class Plans {
             add(args, "--lambda", o.lambda());
             add(args, "--ig-steps", o.igSteps());
             args.addAll(List.of("--seed", Long.toString(o.seed()), "--retain-rows", Integer.toString(retainRows)));
-            args.addAll(dataArgs);
+            args.addAll(extraArgs);
             drafts.add(new SweepPlan.Draft(MITIGATE, "unlearn", args));
         }
         return drafts;
@@ -112,7 +112,7 @@ public final class Plans {
     }
 
     /** A number as the plan writes it: plain decimal, no trailing zeros ({@code 0.00001}, {@code 10}). */
-    static String number(Number value) {
+    public static String number(Number value) {
         if (value instanceof Integer || value instanceof Long) return value.toString();
         return BigDecimal.valueOf(value.doubleValue()).stripTrailingZeros().toPlainString();
     }

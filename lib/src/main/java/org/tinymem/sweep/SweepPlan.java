@@ -165,12 +165,14 @@ public record SweepPlan(Path dir, List<PlanEntry> entries) {
      * The entries one shared run serves with {@code e} (issue 17, item 1): {@code unlearn} entries of the
      * same stage whose arguments equal {@code e}'s except the {@code --epochs} value, for a method whose
      * epoch counts come from one run ({@link UnlearnMethods#sharesEpochs}); {@code e} included, in
-     * increasing epoch count. Just {@code e} for any other entry.
+     * increasing epoch count. Just {@code e} for any other entry, and for one evaluated while it unlearns
+     * ({@code --eval-every}): its early stopping and kept snapshot belong to its own epoch count.
      */
     public List<PlanEntry> ladder(PlanEntry e) {
         int at = e.args().indexOf("--epochs");
         String method = e.option("--method");
         if (!e.command().equals("unlearn") || at < 0 || at + 1 >= e.args().size() || method == null
+                || e.args().contains("--eval-every")
                 || !UnlearnMethods.sharesEpochs(method) || epochCount(e) == null) {
             return List.of(e);
         }
