@@ -347,4 +347,16 @@ class RegularizerTest {
         model.parameters().forEach((name, array) -> values.put(name, array.toFloatArray()));
         return values;
     }
+
+    /** Spectral norm's normalisation floors (max|x| and ‖x‖ clamped from below) survive the collector. */
+    @Test
+    void spectralNormalizationGradientDoesNotReadFreedConstants() {
+        float[] x = {3f, -4f, 0.5f, 1e-3f, 2f, 2f};
+        Shape shape = new Shape(2, 3);
+        java.util.function.Function<NDArray, NDArray> unit = a -> SpectralNorm.normalize(a, null)
+                .mul(a.getManager().create(new float[] {1f, 2f, 3f, -1f, 0.5f, 4f}, shape));
+        float[] calm = org.tinymem.model.FreedMemory.gradient(x, shape, unit, false);
+        for (float g : calm) assertTrue(Float.isFinite(g) && g != 0, Arrays.toString(calm));
+        assertArrayEquals(calm, org.tinymem.model.FreedMemory.gradient(x, shape, unit, true));
+    }
 }

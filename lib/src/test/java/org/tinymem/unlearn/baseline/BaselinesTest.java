@@ -139,4 +139,18 @@ class BaselinesTest {
             return NextTokenLoss.mean(model, TokenBatch.pack(manager, fixture.sets.unlearn(), model.padToken())).getFloat();
         }
     }
+
+    /** NPO's constants (β, 2/β, the softplus floor) survive the collector: d/dsums = −2·σ(β·(ref − sums)), also after reuse. */
+    @Test
+    void npoLossGradientDoesNotReadFreedConstants() {
+        float[] sums = {1f, 2f, 5f};
+        float[] reference = {2f, 2f, 1f};
+        double beta = 0.1;
+        java.util.function.Function<NDArray, NDArray> npo = s -> NegativePreference.loss(s, s.getManager().create(reference), beta);
+        float[] calm = org.tinymem.model.FreedMemory.gradient(sums, new ai.djl.ndarray.types.Shape(3), npo, false);
+        for (int i = 0; i < sums.length; i++) {
+            assertEquals(-2 / (1 + Math.exp(-beta * (reference[i] - sums[i]))), calm[i], 1e-6, "row " + i);
+        }
+        assertArrayEquals(calm, org.tinymem.model.FreedMemory.gradient(sums, new ai.djl.ndarray.types.Shape(3), npo, true));
+    }
 }

@@ -2,9 +2,12 @@ package org.tinymem.unlearn.neuron;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tinymem.experiment.Sweep;
+import org.tinymem.model.FreedMemory;
 import org.tinymem.unlearn.UnlearnMethods;
 import org.tinymem.unlearn.Unlearner;
 
@@ -64,5 +67,21 @@ class NeuronMethodsTest {
         for (Unlearner method : methods) assertEquals(5.0, ((HardConcrete.Params) method.params()).lambda());
         Sweep.Grid ig = new Sweep.Grid(List.of(1e-4, 1e-3), List.of(), List.of(), options(null, null, null, 1));
         for (Unlearner method : Sweep.methods("ig", ig)) assertEquals(1, ((IntegratedGradients.Params) method.params()).steps());
+    }
+
+    /** The hard-concrete gate's constants (β, r − l) survive the collector: dz/dlog α = (r − l)·s(1 − s)/β inside (0, 1). */
+    @Test
+    void hardConcreteGateGradientDoesNotReadFreedConstants() {
+        float[] logAlpha = {0f, 1f, -1f};
+        float[] u = {0.5f, 0.3f, 0.7f};
+        java.util.function.Function<NDArray, NDArray> gate = a -> HardConcrete.gate(a, a.getManager().create(u));
+        float[] calm = FreedMemory.gradient(logAlpha, new Shape(3), gate, false);
+        for (int i = 0; i < u.length; i++) {
+            double s = 1 / (1 + Math.exp(-(Math.log(u[i] / (1 - u[i])) + logAlpha[i]) / HardConcrete.BETA));
+            double z = s * (HardConcrete.RIGHT - HardConcrete.LEFT) + HardConcrete.LEFT;
+            assertTrue(z > 0 && z < 1, "gate " + i + " is inside the clip: " + z);
+            assertEquals((HardConcrete.RIGHT - HardConcrete.LEFT) * s * (1 - s) / HardConcrete.BETA, calm[i], 1e-5, "gate " + i);
+        }
+        assertArrayEquals(calm, FreedMemory.gradient(logAlpha, new Shape(3), gate, true));
     }
 }
