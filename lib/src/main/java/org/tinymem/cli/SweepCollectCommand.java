@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 final class SweepCollectCommand implements Callable<Integer> {
     static final String CSV = "results.csv";
     static final String BEST = "selected.csv";
+    static final String POOLED = "pooled.csv";
 
     @Parameters(index = "0", description = "the plan's directory (or its plan.jsonl)")
     Path plan;
@@ -28,6 +29,11 @@ final class SweepCollectCommand implements Callable<Integer> {
             description = "the memorization measure whose %% difference is M in the selection rule: percent_memorized"
                     + " (Eq. 1, the paper's; default), or ours: percent_approx_memorized, extraction_strength, token_match, rouge_l")
     String selectBy;
+
+    @Option(names = "--pooled", description = "also pool each unlearning setting over the models (and seeds) it ran on"
+            + " and select, per method, the setting with the lowest mean score over all of them (one default for"
+            + " several models; ours, the paper selects per model): " + POOLED + " beside the CSV file")
+    boolean pooled;
 
     /** {@code sweep collect PLAN --out CSV --selected CSV --select-by MEASURE} (as {@code table1} runs it). */
     static SweepCollectCommand of(Path plan, Path out, Path selected, String selectBy) {
@@ -69,6 +75,19 @@ final class SweepCollectCommand implements Callable<Integer> {
                         String.format("%.2f", Double.parseDouble(row.get("score"))), row.get("candidates"));
             }
         }
+        if (pooled) writePooled(store, rows, file.resolveSibling(POOLED));
         return 0;
+    }
+
+    private void writePooled(ResultStore store, java.util.List<java.util.Map<String, String>> rows, Path file) {
+        var settings = SweepResults.pooled(store, rows, selectBy);
+        org.tinymem.util.AtomicFiles.writeString(file, settings.isEmpty() ? "method,setting\n" : SweepResults.csv(settings));
+        System.out.printf("wrote %s: %d unlearning settings pooled over their models and seeds (ours; M from %s)%n", file,
+                settings.size(), selectBy);
+        for (var row : settings) {
+            if (!row.get("selected").equals("true")) continue;
+            System.out.printf("  %-16s mean score %.2f over %s runs: %s%n", row.get("method"), Double.parseDouble(row.get("mean_score")),
+                    row.get("runs"), row.get("setting"));
+        }
     }
 }

@@ -178,6 +178,91 @@ public final class SweepResults {
         return selected;
     }
 
+    /**
+     * Each unlearning setting pooled over the models (and unlearning seeds) it ran on: the choice of one
+     * default for several models (issue 18: "a point of its paper grid, chosen by the paper's selection rule
+     * on the quick models"). A setting is an {@code unlearn} entry's arguments without {@code --model} and
+     * {@code --seed}; its runs are scored one by one by their model kind's rule ({@link Selection#score}:
+     * M + |A| for math, M + |P| + t for language, M from {@code memorization}) and the setting gets the mean.
+     * Only a setting with a finished run on every (model, seed) that the method has finished runs on, and a
+     * defined score on each, can be selected: per method, the lowest mean (ties: the earlier in the plan),
+     * preferring settings that edited something on every run, as {@link Selection#bestIndex} does. The
+     * paper selects per model ({@link #selected}); pooling is ours, for defaults. No time limit applies.
+     * One row per setting, in plan order: {@code method}, {@code setting}, {@code runs}, {@code subjects}
+     * (the method's model × seed count), {@code complete}, {@code mean_score}, {@code max_after_<measure>}
+     * (the most any run left memorized), {@code max_abs_<utility>_difference} (the largest |A| or |P| of its
+     * runs, in %) and {@code selected}.
+     */
+    public static List<Map<String, String>> pooled(ResultStore store, List<Map<String, String>> all, String memorization) {
+        Measures.memorizationMeasure(memorization);
+        SweepPlan plan = store.plan();
+        Map<String, Map<String, List<Scorecard.Row>>> runsBySetting = new LinkedHashMap<>(); // method → setting → rows
+        Map<String, Map<String, List<Double>>> scoresBySetting = new LinkedHashMap<>();
+        Map<String, Set<String>> subjects = new LinkedHashMap<>(); // method → model|seed
+        for (PlanEntry e : plan.entries()) {
+            if (!e.command().equals("unlearn") || !ResultStore.Status.DONE.label().equals(all.get(e.index()).get("status"))) continue;
+            String method = e.option("--method");
+            String setting = settingOf(e);
+            Scorecard.Row row = UnlearnRuns.row(Json.read(plan.result(e).resolve(resultFile("unlearn"))), memorization);
+            Path modelDir = Path.of(plan.resolvedArgs(e).get(e.args().indexOf("--model") + 1));
+            Selection.Kind kind = e.option("--memorized") != null ? Selection.Criterion.production().kind()
+                    : TrainRun.specOf(modelDir).kind().criterion().kind();
+            runsBySetting.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(setting, k -> new ArrayList<>()).add(row);
+            scoresBySetting.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(setting, k -> new ArrayList<>())
+                    .add(Selection.score(row, kind));
+            subjects.computeIfAbsent(method, k -> new LinkedHashSet<>()).add(e.option("--model") + "|" + e.option("--seed"));
+        }
+        List<Map<String, String>> pooled = new ArrayList<>();
+        for (Map.Entry<String, Map<String, List<Scorecard.Row>>> byMethod : runsBySetting.entrySet()) {
+            String method = byMethod.getKey();
+            int subjectCount = subjects.get(method).size();
+            Map<String, String> best = null;
+            double bestScore = Double.POSITIVE_INFINITY;
+            boolean bestEdited = false;
+            for (Map.Entry<String, List<Scorecard.Row>> bySetting : byMethod.getValue().entrySet()) {
+                List<Scorecard.Row> rows = bySetting.getValue();
+                List<Double> scores = scoresBySetting.get(method).get(bySetting.getKey());
+                boolean complete = rows.size() == subjectCount;
+                double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+                Map<String, String> row = new LinkedHashMap<>();
+                row.put("method", method);
+                row.put("setting", bySetting.getKey());
+                row.put("runs", Integer.toString(rows.size()));
+                row.put("subjects", Integer.toString(subjectCount));
+                row.put("complete", Boolean.toString(complete));
+                row.put("mean_score", Double.toString(mean));
+                row.put("max_after_" + memorization, Double.toString(rows.stream().mapToDouble(Scorecard.Row::memorizedAfter).max().orElseThrow()));
+                row.put("max_abs_" + rows.get(0).performanceMeasure() + "_difference",
+                        Double.toString(rows.stream().mapToDouble(r -> Math.abs(r.performanceDifference())).max().orElseThrow()));
+                row.put("selected", "false");
+                pooled.add(row);
+                boolean edited = rows.stream().allMatch(r -> r.ablated() > 0);
+                if (!complete || Double.isNaN(mean)) continue;
+                if (best == null || (edited && !bestEdited) || (edited == bestEdited && mean < bestScore)) {
+                    best = row;
+                    bestScore = mean;
+                    bestEdited = edited;
+                }
+            }
+            if (best != null) best.put("selected", "true");
+        }
+        return pooled;
+    }
+
+    /** An {@code unlearn} entry's arguments without {@code --model M} and {@code --seed S}: what a default would fix. */
+    static String settingOf(PlanEntry e) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < e.args().size(); i++) {
+            String arg = e.args().get(i);
+            if (arg.equals("--model") || arg.equals("--seed")) {
+                i++;
+                continue;
+            }
+            kept.add(arg);
+        }
+        return String.join(" ", kept);
+    }
+
     /** The columns {@link #selected} adds to a run's row. */
     public static final List<String> SELECTION_COLUMNS = List.of("score", "candidates", "time_limit_s", "selected_by");
 

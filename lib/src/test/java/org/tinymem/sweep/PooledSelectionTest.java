@@ -1,0 +1,105 @@
+package org.tinymem.sweep;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tinymem.cli.TinyMemCli;
+import org.tinymem.data.Artifact;
+import org.tinymem.experiment.RunSpec;
+import org.tinymem.experiment.TrainRun;
+import org.tinymem.train.Profile;
+import org.tinymem.util.Json;
+
+/**
+ * {@code sweep collect --pooled}: one setting for several models, chosen by the mean of the paper's score
+ * (M + |A|) over them, from hand-made results whose scores are known. Per model the paper's rule picks
+ * other settings; a setting missing on one model cannot be chosen however good its one run.
+ */
+class PooledSelectionTest {
+    @TempDir
+    Path dir;
+
+    /** A finished BalancedSubnet result: % memorized and accuracy before and after. */
+    private static JsonObject result(double memBefore, double memAfter, double accBefore, double accAfter) {
+        JsonObject before = new JsonObject();
+        before.addProperty("percent_memorized", memBefore);
+        before.addProperty("accuracy", accBefore);
+        JsonObject after = new JsonObject();
+        after.addProperty("percent_memorized", memAfter);
+        after.addProperty("accuracy", accAfter);
+        JsonObject json = new JsonObject();
+        json.addProperty("method", "balanced-subnet");
+        json.addProperty("parameters", "hand-made");
+        json.add("before", before);
+        json.add("after", after);
+        json.addProperty("ablated", 100);
+        json.addProperty("unit", "weights");
+        json.addProperty("seconds", 1.0);
+        return json;
+    }
+
+    @Test
+    void theSettingWithTheBestMeanScoreOverEveryModelIsSelected() throws Exception {
+        Path a = dir.resolve("noise-model");
+        Path b = dir.resolve("backdoor-model");
+        Files.createDirectories(a);
+        Files.createDirectories(b);
+        Json.write(a.resolve(TrainRun.SPEC), new RunSpec("math-mult", Artifact.Kind.NOISE, 4, Profile.QUICK, 0).toJson());
+        Json.write(b.resolve(TrainRun.SPEC), new RunSpec("math-mult", Artifact.Kind.BACKDOOR, 4, Profile.QUICK, 0).toJson());
+        List<SweepPlan.Draft> drafts = new ArrayList<>();
+        for (Path model : List.of(a, b)) {
+            for (String ratio : model == a ? List.of("0.05", "0.1", "0.3") : List.of("0.05", "0.1")) {
+                drafts.add(new SweepPlan.Draft(Plans.MITIGATE, "unlearn", List.of("--model", model.toString(), "--method",
+                        "balanced-subnet", "--ratio", ratio, "--epochs", "20", "--seed", "0", "--retain-rows", "0")));
+            }
+        }
+        SweepPlan plan = SweepPlan.of(dir.resolve("sweep"), drafts);
+        plan.write();
+        // model a: 80 % memorized at 90 % accuracy; model b: 50 % at 80 %. Scores M + |A| (both in %):
+        JsonObject[] results = {
+            result(80, 0, 90, 88.2), // a, 0.05: -100 + 2 = -98
+            result(80, 0, 90, 86.4), // a, 0.1:  -100 + 4 = -96
+            result(80, 0, 90, 89.1), // a, 0.3:  -100 + 1 = -99 (best on a, but never run on b)
+            result(50, 5, 80, 79.2), // b, 0.05: -90 + 1 = -89
+            result(50, 0, 80, 78.4), // b, 0.1:  -100 + 2 = -98 (best on b)
+        };
+        for (int i = 0; i < results.length; i++) {
+            Files.createDirectories(plan.result(plan.entry(i)));
+            Json.write(plan.result(plan.entry(i)).resolve("unlearn.json"), results[i]);
+        }
+        ResultStore store = new ResultStore(plan);
+        List<Map<String, String>> all = SweepResults.rows(store);
+
+        List<Map<String, String>> perModel = SweepResults.selected(store, all);
+        assertEquals(List.of("0.3", "0.1"), perModel.stream().map(r -> r.get("ratio")).toList(), "the paper's rule, per model");
+
+        List<Map<String, String>> pooled = SweepResults.pooled(store, all, "percent_memorized");
+        assertEquals(3, pooled.size(), "one row per setting");
+        Map<String, String> r05 = pooled.get(0);
+        Map<String, String> r1 = pooled.get(1);
+        Map<String, String> r3 = pooled.get(2);
+        assertEquals("--method balanced-subnet --ratio 0.05 --epochs 20 --retain-rows 0", r05.get("setting"));
+        assertEquals(-93.5, Double.parseDouble(r05.get("mean_score")), 1e-9);
+        assertEquals(5.0, Double.parseDouble(r05.get("max_after_percent_memorized")), 1e-12);
+        assertEquals(2.0, Double.parseDouble(r05.get("max_abs_accuracy_difference")), 1e-9);
+        assertEquals(-97.0, Double.parseDouble(r1.get("mean_score")), 1e-9);
+        assertEquals("true", r1.get("selected"), "ratio 0.1 has the best mean over both models");
+        assertEquals("false", r05.get("selected"));
+        assertEquals(List.of("1", "2", "false", "false"), List.of(r3.get("runs"), r3.get("subjects"), r3.get("complete"), r3.get("selected")),
+                "a setting without a run on every model is listed, not selected");
+
+        // the command writes pooled.csv beside results.csv and keeps the per-model selection as it was
+        assertEquals(0, TinyMemCli.run("sweep", "collect", plan.dir().toString(), "--pooled"));
+        List<String> lines = Files.readAllLines(plan.dir().resolve("pooled.csv"));
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(2).contains("--ratio 0.1 ") && lines.get(2).endsWith(",true"), lines.get(2));
+        assertEquals(3, Files.readAllLines(plan.dir().resolve("selected.csv")).size());
+    }
+}
