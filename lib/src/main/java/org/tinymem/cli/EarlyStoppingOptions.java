@@ -1,6 +1,5 @@
 package org.tinymem.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.tinymem.experiment.EarlyStopping;
 import org.tinymem.sweep.Plans;
@@ -53,10 +52,8 @@ final class EarlyStoppingOptions {
      * does not depend on defaults that might change); empty for null.
      */
     static List<String> args(EarlyStopping settings) {
-        List<String> args = new ArrayList<>();
-        if (settings == null) return args;
-        args.addAll(List.of("--eval-every", Integer.toString(settings.every()), "--patience", Integer.toString(settings.patience()),
-                "--tolerance", Plans.number(settings.tolerance()), "--keep", settings.keep().label()));
-        return args;
+        if (settings == null) return List.of();
+        return List.of("--eval-every", Integer.toString(settings.every()), "--patience", Integer.toString(settings.patience()),
+                "--tolerance", Plans.number(settings.tolerance()), "--keep", settings.keep().label());
     }
 }

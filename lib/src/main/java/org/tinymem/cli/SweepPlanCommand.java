@@ -114,8 +114,9 @@ final class SweepPlanCommand implements Callable<Integer> {
         }
         List<String> dataArgs = productionArgs();
         EarlyStopping evaluation = options.evaluation.settings();
-        if (evaluation != null && methods.stream().noneMatch(EarlyStopping.supportedMethods()::contains)) {
-            throw new IllegalArgumentException("--eval-every evaluates " + String.join(" and ", EarlyStopping.supportedMethods())
+        List<String> evaluable = EarlyStopping.supportedMethods(); // builds every method once; asked for each draft below
+        if (evaluation != null && methods.stream().noneMatch(evaluable::contains)) {
+            throw new IllegalArgumentException("--eval-every evaluates " + String.join(" and ", evaluable)
                     + " runs while they unlearn; the plan has none (--methods " + String.join(",", methods) + ")");
         }
         if (dataArgs.isEmpty()) {
@@ -146,7 +147,7 @@ final class SweepPlanCommand implements Callable<Integer> {
             for (String method : methods) {
                 Sweep.Grid grid = options.axes.grid(method, target.seed(), Boolean.TRUE.equals(options.paperGrid));
                 List<String> extra = new ArrayList<>(dataArgs);
-                if (EarlyStopping.supportedMethods().contains(method)) extra.addAll(EarlyStoppingOptions.args(evaluation));
+                if (evaluable.contains(method)) extra.addAll(EarlyStoppingOptions.args(evaluation));
                 drafts.addAll(Plans.unlearning(target.model(), method, grid, options.retainRows, extra));
             }
         }

@@ -158,14 +158,10 @@ public final class SweepResults {
         List<Map<String, String>> selected = new ArrayList<>();
         for (List<PlanEntry> group : groups.values()) {
             PlanEntry first = group.get(0);
-            Path modelDir = Path.of(plan.resolvedArgs(first).get(first.args().indexOf("--model") + 1));
-            // A production model (Pythia, no run.json) is picked by App. A.4.2's rule: M + |P| + t, perplexity < 500.
-            Selection.Criterion criterion = first.option("--memorized") != null ? Selection.Criterion.production()
-                    : TrainRun.specOf(modelDir).kind().criterion();
+            Selection.Criterion criterion = criterionOf(plan, first);
             Double limit = extraSeconds.get(first.option("--model"));
             if (limit != null) criterion = criterion.withExtraFineTuneSeconds(limit);
-            List<Scorecard.Row> rows = group.stream()
-                    .map(e -> UnlearnRuns.row(Json.read(plan.result(e).resolve(resultFile("unlearn"))), memorization)).toList();
+            List<Scorecard.Row> rows = group.stream().map(e -> unlearnRow(plan, e, memorization)).toList();
             OptionalInt best = Selection.bestIndex(rows, criterion);
             if (best.isEmpty()) continue;
             Map<String, String> row = new LinkedHashMap<>(all.get(group.get(best.getAsInt()).index()));
@@ -177,6 +173,23 @@ public final class SweepResults {
         }
         return selected;
     }
+
+    /**
+     * The selection rule of the model an {@code unlearn} entry ran on: a production model (Pythia, no
+     * run.json) is picked by App. A.4.2's rule (M + |P| + t, perplexity < 500), a TinyMem run by its kind's.
+     */
+    private static Selection.Criterion criterionOf(SweepPlan plan, PlanEntry e) {
+        if (e.option("--memorized") != null) return Selection.Criterion.production();
+        return TrainRun.specOf(Path.of(plan.resolvedArgs(e).get(e.args().indexOf("--model") + 1))).kind().criterion();
+    }
+
+    /** A finished {@code unlearn} entry's record as a scorecard row, with M from {@code memorization}. */
+    private static Scorecard.Row unlearnRow(SweepPlan plan, PlanEntry e, String memorization) {
+        return UnlearnRuns.row(Json.read(plan.result(e).resolve(resultFile("unlearn"))), memorization);
+    }
+
+    /** One run of a pooled setting and its score under its own model's rule. */
+    private record Scored(Scorecard.Row row, double score) {}
 
     /**
      * Each unlearning setting pooled over the models (and unlearning seeds) it ran on: the choice of one
@@ -196,47 +209,42 @@ public final class SweepResults {
     public static List<Map<String, String>> pooled(ResultStore store, List<Map<String, String>> all, String memorization) {
         Measures.memorizationMeasure(memorization);
         SweepPlan plan = store.plan();
-        Map<String, Map<String, List<Scorecard.Row>>> runsBySetting = new LinkedHashMap<>(); // method → setting → rows
-        Map<String, Map<String, List<Double>>> scoresBySetting = new LinkedHashMap<>();
+        Map<String, Map<String, List<Scored>>> runsBySetting = new LinkedHashMap<>(); // method → setting → runs
         Map<String, Set<String>> subjects = new LinkedHashMap<>(); // method → model|seed
+        Map<String, Selection.Kind> kinds = new LinkedHashMap<>(); // model → its rule, read once
         for (PlanEntry e : plan.entries()) {
             if (!e.command().equals("unlearn") || !ResultStore.Status.DONE.label().equals(all.get(e.index()).get("status"))) continue;
             String method = e.option("--method");
-            String setting = settingOf(e);
-            Scorecard.Row row = UnlearnRuns.row(Json.read(plan.result(e).resolve(resultFile("unlearn"))), memorization);
-            Path modelDir = Path.of(plan.resolvedArgs(e).get(e.args().indexOf("--model") + 1));
-            Selection.Kind kind = e.option("--memorized") != null ? Selection.Criterion.production().kind()
-                    : TrainRun.specOf(modelDir).kind().criterion().kind();
-            runsBySetting.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(setting, k -> new ArrayList<>()).add(row);
-            scoresBySetting.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(setting, k -> new ArrayList<>())
-                    .add(Selection.score(row, kind));
+            Scorecard.Row row = unlearnRow(plan, e, memorization);
+            Selection.Kind kind = kinds.computeIfAbsent(e.option("--model"), m -> criterionOf(plan, e).kind());
+            runsBySetting.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(settingOf(e), k -> new ArrayList<>())
+                    .add(new Scored(row, Selection.score(row, kind)));
             subjects.computeIfAbsent(method, k -> new LinkedHashSet<>()).add(e.option("--model") + "|" + e.option("--seed"));
         }
         List<Map<String, String>> pooled = new ArrayList<>();
-        for (Map.Entry<String, Map<String, List<Scorecard.Row>>> byMethod : runsBySetting.entrySet()) {
+        for (Map.Entry<String, Map<String, List<Scored>>> byMethod : runsBySetting.entrySet()) {
             String method = byMethod.getKey();
             int subjectCount = subjects.get(method).size();
             Map<String, String> best = null;
             double bestScore = Double.POSITIVE_INFINITY;
             boolean bestEdited = false;
-            for (Map.Entry<String, List<Scorecard.Row>> bySetting : byMethod.getValue().entrySet()) {
-                List<Scorecard.Row> rows = bySetting.getValue();
-                List<Double> scores = scoresBySetting.get(method).get(bySetting.getKey());
-                boolean complete = rows.size() == subjectCount;
-                double mean = scores.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            for (Map.Entry<String, List<Scored>> bySetting : byMethod.getValue().entrySet()) {
+                List<Scored> runs = bySetting.getValue();
+                boolean complete = runs.size() == subjectCount;
+                double mean = runs.stream().mapToDouble(Scored::score).average().orElse(Double.NaN);
                 Map<String, String> row = new LinkedHashMap<>();
                 row.put("method", method);
                 row.put("setting", bySetting.getKey());
-                row.put("runs", Integer.toString(rows.size()));
+                row.put("runs", Integer.toString(runs.size()));
                 row.put("subjects", Integer.toString(subjectCount));
                 row.put("complete", Boolean.toString(complete));
                 row.put("mean_score", Double.toString(mean));
-                row.put("max_after_" + memorization, Double.toString(rows.stream().mapToDouble(Scorecard.Row::memorizedAfter).max().orElseThrow()));
-                row.put("max_abs_" + rows.get(0).performanceMeasure() + "_difference",
-                        Double.toString(rows.stream().mapToDouble(r -> Math.abs(r.performanceDifference())).max().orElseThrow()));
+                row.put("max_after_" + memorization, Double.toString(runs.stream().mapToDouble(r -> r.row().memorizedAfter()).max().orElseThrow()));
+                row.put("max_abs_" + runs.get(0).row().performanceMeasure() + "_difference",
+                        Double.toString(runs.stream().mapToDouble(r -> Math.abs(r.row().performanceDifference())).max().orElseThrow()));
                 row.put("selected", "false");
                 pooled.add(row);
-                boolean edited = rows.stream().allMatch(r -> r.ablated() > 0);
+                boolean edited = runs.stream().allMatch(r -> r.row().ablated() > 0);
                 if (!complete || Double.isNaN(mean)) continue;
                 if (best == null || (edited && !bestEdited) || (edited == bestEdited && mean < bestScore)) {
                     best = row;
