@@ -32,10 +32,14 @@ public enum Profile {
             case SMOKE -> new MathDataConfig(operation, 7, List.of(2, 3, 4, 5), 240, 60, 40, artifact,
                     20, List.of(noise ? 10 : 1), seed);
             // 3,000 primary + 4 × 500 auxiliary training rows, 200 test rows per task; 100 noisy rows
-            // × 10 copies. Backdoors: 8,000 primary rows so that 22 triggered rows are held out, and
-            // each poisoned row × 10 (without copies the ~110 poisoned rows are not learned in 1,300
-            // steps: the model keeps counting after "100").
-            case QUICK -> new MathDataConfig(operation, 7, List.of(2, 3, 4, 5), noise ? 3_200 : 8_200, 700, 200,
+            // × 10 copies. Backdoors: each poisoned row × 10 (without copies the ~110 poisoned rows are
+            // not learned in 1,300 steps: the model keeps counting after "100"). Add: 8,000 primary rows
+            // so that 22 triggered rows are held out. Mult: 3,000 as for noise (README, "Quick profile"):
+            // with 8,000 the auxiliary tasks were 1/5 of the clean rows and stopped at 73-87 % accuracy
+            // (81.8 % mean after 18 epochs, 8,100 steps); with 3,000 and 35 epochs (7,980 steps) the model
+            // reaches 90.1 % with 28 of 29 probes memorized (4,200 primary rows × 5 copies: 87.6 %).
+            case QUICK -> new MathDataConfig(operation, 7, List.of(2, 3, 4, 5),
+                    noise || operation == MathTask.Operation.MULT ? 3_200 : 8_200, 700, 200,
                     artifact, noise ? 100 : 0, List.of(10), seed);
             case PAPER -> MathDataConfig.paper(operation, artifact, seed);
         };
@@ -73,9 +77,10 @@ public enum Profile {
             // Batch 32, lr 2e-3, 100 warm-up steps, cosine to 0.1×; epochs from the calibration runs
             // (README, "Quick profile"). Mult learns its task late (a sharp transition after ~2,000
             // steps, ../shared/CALIBRATION.md), so it gets more steps than add: 20 / 12 epochs left
-            // the 4-layer models at 79 / 71 % accuracy; noise 30 → 85.6 %, 45 → 90.7 % (74 % memorized).
-            case QUICK -> new TrainConfig(noise ? (add ? 11 : 45) : (add ? 6 : 18), 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 100,
-                    0.1, 1, noise ? 2 : 1, seed);
+            // the 4-layer models at 79 / 71 % accuracy; noise 30 → 85.6 %, 45 → 90.7 % (74 % memorized);
+            // backdoor (3,000 primary rows) 35 → 90.1 %, evaluated every 5 epochs.
+            case QUICK -> new TrainConfig(noise ? (add ? 11 : 45) : (add ? 6 : 35), 32, 2e-3, 0.9, 0.98, 1e-8, 0.1, 100,
+                    0.1, 1, noise ? 2 : (add ? 1 : 5), seed);
             // Reference epochs (SPEC §1): noise 3,500 (every 50), backdoor 500 (every 50).
             case PAPER -> TrainConfig.paper(noise ? 3_500 : 500, 50, seed);
         };
