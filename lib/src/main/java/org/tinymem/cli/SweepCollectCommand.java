@@ -59,7 +59,9 @@ final class SweepCollectCommand implements Callable<Integer> {
         var rows = SweepResults.rows(store);
         org.tinymem.util.AtomicFiles.writeString(file, SweepResults.csv(rows));
         long done = rows.stream().filter(r -> r.get("status").equals(ResultStore.Status.DONE.label())).count();
-        System.out.printf("wrote %s: %d rows, %d with results%n", file, rows.size(), done);
+        long stale = rows.stream().filter(r -> r.get("status").equals(ResultStore.Status.STALE.label())).count();
+        System.out.printf("wrote %s: %d rows, %d with results%s%n", file, rows.size(), done, stale == 0 ? ""
+                : " (and " + stale + " stale: made from a model that has changed since, left out of the selection; see sweep status)");
         var selected = SweepResults.selected(store, rows, selectBy);
         // Rewritten every time, also with no row: a selection from an earlier collect must not outlive its runs.
         Path best = selectedOut != null ? selectedOut : file.resolveSibling(BEST);

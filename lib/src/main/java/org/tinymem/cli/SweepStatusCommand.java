@@ -26,10 +26,14 @@ final class SweepStatusCommand implements Callable<Integer> {
         Map<ResultStore.Status, Integer> counts = new EnumMap<>(ResultStore.Status.class);
         int queued = 0;
         StringBuilder failures = new StringBuilder();
+        StringBuilder stale = new StringBuilder();
         for (PlanEntry e : sweep.entries()) {
             ResultStore.Status status = store.status(e);
             counts.merge(status, 1, Integer::sum);
             if (status != ResultStore.Status.DONE && status != ResultStore.Status.RUNNING && queue.containsKey(e.index())) queued++;
+            if (status == ResultStore.Status.STALE) {
+                stale.append(String.format("  #%d %s: %s%n", e.index(), e.label(), store.staleMessage(e, store.changedModel(e).orElseThrow())));
+            }
             if (status == ResultStore.Status.FAILED || status == ResultStore.Status.INTERRUPTED) {
                 String why = status == ResultStore.Status.FAILED ? Json.read(sweep.failure(e)).get("message").getAsString()
                         : "interrupted (killed?)";
@@ -41,6 +45,7 @@ final class SweepStatusCommand implements Callable<Integer> {
         for (ResultStore.Status s : ResultStore.Status.values()) System.out.printf(", %d %s", counts.getOrDefault(s, 0), s.label());
         System.out.println();
         if (!queue.isEmpty()) System.out.printf("slurm queue: %d tasks of this plan (%d waiting to start)%n", queue.size(), queued);
+        if (stale.length() > 0) System.out.print("stale (shown by collect, never selected):\n" + stale);
         if (failures.length() > 0) System.out.print("not finished:\n" + failures + "resubmit them with: ./tinymem sweep submit " + plan + "\n");
         return 0;
     }

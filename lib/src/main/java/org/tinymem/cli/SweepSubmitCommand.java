@@ -79,12 +79,21 @@ final class SweepSubmitCommand implements Callable<Integer> {
         List<PlanEntry> todo = new ArrayList<>();
         int done = 0;
         int running = 0;
+        StringBuilder stale = new StringBuilder();
         for (PlanEntry e : sweep.entries()) {
             if (!indices.isEmpty() && !indices.contains(e.index())) continue;
             ResultStore.Status status = store.status(e);
+            if (status == ResultStore.Status.STALE) {
+                stale.append(String.format("%n  #%d %s: %s", e.index(), e.label(), store.staleMessage(e, store.changedModel(e).orElseThrow())));
+                continue;
+            }
             if (status == ResultStore.Status.DONE) done++;
             else if (status == ResultStore.Status.RUNNING) running++;
             else todo.add(e);
+        }
+        if (stale.length() > 0) {
+            throw new IllegalStateException(sweep.dir() + ": results made from a model that has changed since; nothing was run"
+                    + " and nothing deleted:" + stale);
         }
         System.out.printf("%s: %d entries, %d done, %d running elsewhere, %d to run%n", sweep.dir(), sweep.entries().size(), done, running,
                 todo.size());

@@ -71,7 +71,8 @@ public final class LocalEngine implements Engine {
                                 for (PlanEntry e : group) {
                                     ResultStore.Status status = e == group.get(0) ? null : store.status(e);
                                     // the first runs the group's shared run; one it did not serve runs on its own
-                                    if (status != ResultStore.Status.DONE && status != ResultStore.Status.FAILED) {
+                                    if (status != ResultStore.Status.DONE && status != ResultStore.Status.FAILED
+                                            && status != ResultStore.Status.STALE) {
                                         status = runOne(store, worker, e);
                                     }
                                     if (status == ResultStore.Status.FAILED) failed.incrementAndGet();

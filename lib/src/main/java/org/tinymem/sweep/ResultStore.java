@@ -3,6 +3,7 @@ package org.tinymem.sweep;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -12,10 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.tinymem.unlearn.UnlearnRuns;
 import org.tinymem.util.Json;
@@ -33,15 +40,23 @@ import org.tinymem.util.Json;
  *       {@code results/KEY} in one atomic step. A result therefore exists completely or not at all,
  *       and a finished run is never run again.</li>
  * </ol>
+ * A run made from an existing model ({@code --model M}: unlearning, fine-tuning) records the SHA-256 of
+ * {@code M/model.safetensors} as it was when the run began. If that file changes later (the model was
+ * retrained or replaced in place), the result is {@link Status#STALE}: shown, never selected, never
+ * silently reused, and never deleted; a submission that includes it refuses and says what to do.
  */
 public final class ResultStore {
     /** Where a finished run records how it ran. */
     public static final String ENTRY = "sweep-entry.json";
+    /** {@value #ENTRY}'s field for the SHA-256 of the weights a run was made from. */
+    static final String MODEL_SHA256 = "model_sha256";
 
     /** What the store knows about an entry. */
     public enum Status {
         /** {@code results/KEY} exists. */
         DONE,
+        /** {@code results/KEY} exists, but was made from weights that have changed since ({@link #changedModel}). */
+        STALE,
         /** another process holds the entry's lock. */
         RUNNING,
         /** the last attempt exited with an error ({@code failed/KEY.json}). */
@@ -66,6 +81,8 @@ public final class ResultStore {
     public record Outcome(PlanEntry entry, Status status, int exitCode, double seconds, String message) {}
 
     private final SweepPlan plan;
+    /** weights file → {size, modification time and file key; SHA-256}: each file is hashed once while it stays the same. */
+    private final Map<Path, String[]> hashes = new ConcurrentHashMap<>();
 
     public ResultStore(SweepPlan plan) {
         this.plan = plan;
@@ -76,7 +93,7 @@ public final class ResultStore {
     }
 
     public Status status(PlanEntry e) {
-        if (Files.isDirectory(plan.result(e))) return Status.DONE;
+        if (Files.isDirectory(plan.result(e))) return changedModel(e).isPresent() ? Status.STALE : Status.DONE;
         if (isLocked(e)) return Status.RUNNING;
         if (Files.isRegularFile(plan.failure(e))) return Status.FAILED;
         if (Files.isDirectory(plan.work(e))) return Status.INTERRUPTED;
@@ -120,7 +137,11 @@ public final class ResultStore {
     }
 
     private Outcome runLocked(PlanEntry e, Runner runner, String engine) throws IOException {
-        if (Files.isDirectory(plan.result(e))) return new Outcome(e, Status.DONE, 0, 0, "already done");
+        if (Files.isDirectory(plan.result(e))) {
+            Optional<Path> changed = changedModel(e);
+            return changed.isEmpty() ? new Outcome(e, Status.DONE, 0, 0, "already done")
+                    : new Outcome(e, Status.STALE, 4, 0, staleMessage(e, changed.get()));
+        }
         for (String need : e.needs()) {
             PlanEntry needed = plan.byKey(need);
             if (!Files.isDirectory(plan.result(needed))) {
@@ -149,6 +170,7 @@ public final class ResultStore {
         Path work = plan.work(e);
         if (!e.command().equals("train")) deleteTree(work); // only a training resumes a partial run
         Files.createDirectories(work.getParent());
+        String modelSha = modelWeights(e).map(this::sha256).orElse(null); // the weights as the run begins
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         int code;
@@ -169,18 +191,22 @@ public final class ResultStore {
             recordFailure(e, code, message, engine);
             return new Outcome(e, Status.FAILED, code, seconds, message);
         }
-        publish(e, work, engine, started, seconds, null);
+        publish(e, work, engine, started, seconds, null, modelSha);
         return new Outcome(e, Status.DONE, 0, seconds, message);
     }
 
     /**
      * Makes {@code work} the result of {@code e}: adds {@value #ENTRY} (how it ran; {@code sharedRun}, when
-     * not null, notes the shared run that made it), renames it to {@code results/KEY} in one atomic step and
-     * drops the entry's last failure.
+     * not null, notes the shared run that made it; {@code modelSha}, when not null, the SHA-256 of the weights
+     * it was made from), renames it to {@code results/KEY} in one atomic step and drops the entry's last failure.
      */
-    private void publish(PlanEntry e, Path work, String engine, Instant started, double seconds, String sharedRun)
-            throws IOException {
+    private void publish(PlanEntry e, Path work, String engine, Instant started, double seconds, String sharedRun,
+                         String modelSha) throws IOException {
         JsonObject record = describe(e, engine);
+        if (modelSha != null) {
+            record.addProperty("model_weights", modelWeights(e).map(Path::toString).orElse(""));
+            record.addProperty(MODEL_SHA256, modelSha);
+        }
         record.addProperty("started", started.toString());
         record.addProperty("finished", Instant.now().toString());
         record.addProperty("seconds", seconds);
@@ -223,6 +249,7 @@ public final class ResultStore {
         deleteTree(work);
         for (PlanEntry m : members) deleteTree(plan.work(m));
         Files.createDirectories(work.getParent());
+        String modelSha = modelWeights(lead).map(this::sha256).orElse(null); // one model for the whole ladder
         List<String> args = new ArrayList<>(plan.resolvedArgs(lead));
         int at = lead.args().indexOf("--epochs");
         args.set(at + 1, String.join(",", members.stream().map(m -> m.option("--epochs")).toList()));
@@ -252,9 +279,60 @@ public final class ResultStore {
             for (PlanEntry m : members) recordFailure(m, code, message, engine);
             return new Outcome(lead, Status.FAILED, code, seconds, message);
         }
-        for (PlanEntry m : members) publish(m, snapshot(work, m), engine, started, seconds, shared);
+        for (PlanEntry m : members) publish(m, snapshot(work, m), engine, started, seconds, shared, modelSha);
         deleteTree(work);
         return new Outcome(lead, Status.DONE, 0, seconds, message);
+    }
+
+    /** The weights file of {@code e}'s {@code --model} ({@code model.safetensors}), if it has one that exists. */
+    Optional<Path> modelWeights(PlanEntry e) {
+        List<String> args = plan.resolvedArgs(e);
+        int at = args.indexOf("--model");
+        if (at < 0 || at + 1 >= args.size()) return Optional.empty();
+        Path weights = Path.of(args.get(at + 1)).resolve("model.safetensors");
+        return Files.isRegularFile(weights) ? Optional.of(weights) : Optional.empty();
+    }
+
+    /**
+     * The weights file {@code e}'s result was made from, if it has changed since: its SHA-256 now differs from
+     * the one recorded in {@value #ENTRY}. Empty when nothing changed, when the entry has no result or no model,
+     * when the model is gone (nothing to compare), or when the result predates the record.
+     */
+    public Optional<Path> changedModel(PlanEntry e) {
+        Path entry = plan.result(e).resolve(ENTRY);
+        if (!Files.isRegularFile(entry)) return Optional.empty();
+        JsonObject json = Json.read(entry);
+        if (!json.has(MODEL_SHA256)) return Optional.empty();
+        Optional<Path> weights = modelWeights(e);
+        if (weights.isEmpty() || sha256(weights.get()).equals(json.get(MODEL_SHA256).getAsString())) return Optional.empty();
+        return weights;
+    }
+
+    /** What a stale result means and what to do about it. */
+    public String staleMessage(PlanEntry e, Path weights) {
+        return "its result was made from an earlier " + weights + " (the file has changed since: retrained or replaced?); "
+                + "to run it on the model as it is now, move " + plan.result(e) + " out of the way or plan into a new directory";
+    }
+
+    private String sha256(Path file) {
+        try {
+            var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            String stamp = attributes.size() + ":" + attributes.lastModifiedTime() + ":" + attributes.fileKey(); // a rename changes the key
+            String[] known = hashes.get(file);
+            if (known != null && known[0].equals(stamp)) return known[1];
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buffer = new byte[1 << 16];
+                for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
+            }
+            String hex = HexFormat.of().formatHex(digest.digest());
+            hashes.put(file, new String[] {stamp, hex});
+            return hex;
+        } catch (IOException ex) {
+            throw new UncheckedIOException("could not read " + file + ": " + ex.getMessage(), ex);
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+        }
     }
 
     private static Path snapshot(Path work, PlanEntry m) {

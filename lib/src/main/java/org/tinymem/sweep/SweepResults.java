@@ -62,7 +62,7 @@ public final class SweepResults {
                 if (value.startsWith("@{")) value = Integer.toString(plan.byKey(value.substring(2, value.length() - 1)).index());
                 row.put(arg.substring(2).replace('-', '_'), value);
             }
-            if (status == ResultStore.Status.DONE) {
+            if (status == ResultStore.Status.DONE || status == ResultStore.Status.STALE) { // stale: shown, never selected
                 Path result = plan.result(e);
                 Path file = result.resolve(resultFile(e.command()));
                 if (Files.isRegularFile(file)) flatten(Json.read(file), "", row, 1);

@@ -25,8 +25,9 @@ public final class SweepWatch {
         }
 
         public String line() {
-            return String.format("%d/%d done, %d running, %d queued, %d failed, %d interrupted", of(ResultStore.Status.DONE), total,
-                    of(ResultStore.Status.RUNNING), queued, of(ResultStore.Status.FAILED), of(ResultStore.Status.INTERRUPTED));
+            return String.format("%d/%d done, %d running, %d queued, %d failed, %d interrupted%s", of(ResultStore.Status.DONE), total,
+                    of(ResultStore.Status.RUNNING), queued, of(ResultStore.Status.FAILED), of(ResultStore.Status.INTERRUPTED),
+                    of(ResultStore.Status.STALE) == 0 ? "" : ", " + of(ResultStore.Status.STALE) + " stale");
         }
     }
 
