@@ -32,7 +32,7 @@ final class SweepStatusCommand implements Callable<Integer> {
             counts.merge(status, 1, Integer::sum);
             if (status != ResultStore.Status.DONE && status != ResultStore.Status.RUNNING && queue.containsKey(e.index())) queued++;
             if (status == ResultStore.Status.STALE) {
-                stale.append(String.format("  #%d %s: %s%n", e.index(), e.label(), store.staleMessage(e, store.changedModel(e).orElseThrow())));
+                stale.append(String.format("  #%d %s: %s%n", e.index(), e.label(), store.staleMessage(e)));
             }
             if (status == ResultStore.Status.FAILED || status == ResultStore.Status.INTERRUPTED) {
                 String why = status == ResultStore.Status.FAILED ? Json.read(sweep.failure(e)).get("message").getAsString()

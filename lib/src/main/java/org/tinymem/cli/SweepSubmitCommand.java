@@ -84,7 +84,7 @@ final class SweepSubmitCommand implements Callable<Integer> {
             if (!indices.isEmpty() && !indices.contains(e.index())) continue;
             ResultStore.Status status = store.status(e);
             if (status == ResultStore.Status.STALE) {
-                stale.append(String.format("%n  #%d %s: %s", e.index(), e.label(), store.staleMessage(e, store.changedModel(e).orElseThrow())));
+                stale.append(String.format("%n  #%d %s: %s", e.index(), e.label(), store.staleMessage(e)));
                 continue;
             }
             if (status == ResultStore.Status.DONE) done++;

@@ -81,8 +81,14 @@ public final class ResultStore {
     public record Outcome(PlanEntry entry, Status status, int exitCode, double seconds, String message) {}
 
     private final SweepPlan plan;
-    /** weights file → {size, modification time and file key; SHA-256}: each file is hashed once while it stays the same. */
-    private final Map<Path, String[]> hashes = new ConcurrentHashMap<>();
+    /** weights file → its last hash: each file is hashed once while it stays the same. */
+    private final Map<Path, Hash> hashes = new ConcurrentHashMap<>();
+
+    /** A file's SHA-256 and the stamp (size, modification time, file key) it was taken at. */
+    private record Hash(String stamp, String sha256) {}
+
+    /** The weights a run is made from: {@code --model}'s {@code model.safetensors} and its SHA-256 as the run began. */
+    private record Weights(Path file, String sha256) {}
 
     public ResultStore(SweepPlan plan) {
         this.plan = plan;
@@ -170,7 +176,7 @@ public final class ResultStore {
         Path work = plan.work(e);
         if (!e.command().equals("train")) deleteTree(work); // only a training resumes a partial run
         Files.createDirectories(work.getParent());
-        String modelSha = modelWeights(e).map(this::sha256).orElse(null); // the weights as the run begins
+        Weights weights = weightsOf(e); // as the run begins
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         int code;
@@ -191,21 +197,21 @@ public final class ResultStore {
             recordFailure(e, code, message, engine);
             return new Outcome(e, Status.FAILED, code, seconds, message);
         }
-        publish(e, work, engine, started, seconds, null, modelSha);
+        publish(e, work, engine, started, seconds, null, weights);
         return new Outcome(e, Status.DONE, 0, seconds, message);
     }
 
     /**
      * Makes {@code work} the result of {@code e}: adds {@value #ENTRY} (how it ran; {@code sharedRun}, when
-     * not null, notes the shared run that made it; {@code modelSha}, when not null, the SHA-256 of the weights
-     * it was made from), renames it to {@code results/KEY} in one atomic step and drops the entry's last failure.
+     * not null, notes the shared run that made it; {@code weights}, when not null, what it was made from),
+     * renames it to {@code results/KEY} in one atomic step and drops the entry's last failure.
      */
     private void publish(PlanEntry e, Path work, String engine, Instant started, double seconds, String sharedRun,
-                         String modelSha) throws IOException {
+                         Weights weights) throws IOException {
         JsonObject record = describe(e, engine);
-        if (modelSha != null) {
-            record.addProperty("model_weights", modelWeights(e).map(Path::toString).orElse(""));
-            record.addProperty(MODEL_SHA256, modelSha);
+        if (weights != null) {
+            record.addProperty("model_weights", weights.file().toString());
+            record.addProperty(MODEL_SHA256, weights.sha256());
         }
         record.addProperty("started", started.toString());
         record.addProperty("finished", Instant.now().toString());
@@ -249,7 +255,7 @@ public final class ResultStore {
         deleteTree(work);
         for (PlanEntry m : members) deleteTree(plan.work(m));
         Files.createDirectories(work.getParent());
-        String modelSha = modelWeights(lead).map(this::sha256).orElse(null); // one model for the whole ladder
+        Weights weights = weightsOf(lead); // one model for the whole ladder, as the run begins
         List<String> args = new ArrayList<>(plan.resolvedArgs(lead));
         int at = lead.args().indexOf("--epochs");
         args.set(at + 1, String.join(",", members.stream().map(m -> m.option("--epochs")).toList()));
@@ -279,7 +285,7 @@ public final class ResultStore {
             for (PlanEntry m : members) recordFailure(m, code, message, engine);
             return new Outcome(lead, Status.FAILED, code, seconds, message);
         }
-        for (PlanEntry m : members) publish(m, snapshot(work, m), engine, started, seconds, shared, modelSha);
+        for (PlanEntry m : members) publish(m, snapshot(work, m), engine, started, seconds, shared, weights);
         deleteTree(work);
         return new Outcome(lead, Status.DONE, 0, seconds, message);
     }
@@ -308,8 +314,17 @@ public final class ResultStore {
         return weights;
     }
 
-    /** What a stale result means and what to do about it. */
-    public String staleMessage(PlanEntry e, Path weights) {
+    /** The weights {@code e} is made from now, or null when it has no {@code --model} with a weights file. */
+    private Weights weightsOf(PlanEntry e) {
+        return modelWeights(e).map(file -> new Weights(file, sha256(file))).orElse(null);
+    }
+
+    /** What {@code e}'s stale result means and what to do about it; {@code e} must be {@link Status#STALE}. */
+    public String staleMessage(PlanEntry e) {
+        return staleMessage(e, changedModel(e).orElseThrow(() -> new IllegalStateException("entry " + e.index() + " is not stale")));
+    }
+
+    private String staleMessage(PlanEntry e, Path weights) {
         return "its result was made from an earlier " + weights + " (the file has changed since: retrained or replaced?); "
                 + "to run it on the model as it is now, move " + plan.result(e) + " out of the way or plan into a new directory";
     }
@@ -318,15 +333,15 @@ public final class ResultStore {
         try {
             var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
             String stamp = attributes.size() + ":" + attributes.lastModifiedTime() + ":" + attributes.fileKey(); // a rename changes the key
-            String[] known = hashes.get(file);
-            if (known != null && known[0].equals(stamp)) return known[1];
+            Hash known = hashes.get(file);
+            if (known != null && known.stamp().equals(stamp)) return known.sha256();
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             try (InputStream in = Files.newInputStream(file)) {
                 byte[] buffer = new byte[1 << 16];
                 for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
             }
             String hex = HexFormat.of().formatHex(digest.digest());
-            hashes.put(file, new String[] {stamp, hex});
+            hashes.put(file, new Hash(stamp, hex));
             return hex;
         } catch (IOException ex) {
             throw new UncheckedIOException("could not read " + file + ": " + ex.getMessage(), ex);
