@@ -2,10 +2,9 @@ package org.tinymem.data;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.tinymem.util.Sha256;
 
 /**
  * Everything a TinyMem run needs from its data: the training rows (clean rows plus injected
@@ -50,24 +49,20 @@ public record TinyMemData(String name, int vocabSize, int padToken, List<TrainRo
      * fingerprint saw the same data. Recorded in each run's provenance.
      */
     public String fingerprint() {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (TrainRow row : train) {
-                update(digest, row.tokens());
-                digest.update((byte) row.kind().ordinal());
-            }
-            for (String task : testByTask.keySet().stream().sorted().toList()) {
-                digest.update(task.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                testByTask.get(task).forEach(tokens -> update(digest, tokens));
-            }
-            for (MemorizationProbe probe : probes) {
-                update(digest, probe.prompt());
-                update(digest, probe.memorized());
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        MessageDigest digest = Sha256.digest();
+        for (TrainRow row : train) {
+            update(digest, row.tokens());
+            digest.update((byte) row.kind().ordinal());
         }
+        for (String task : testByTask.keySet().stream().sorted().toList()) {
+            digest.update(task.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            testByTask.get(task).forEach(tokens -> update(digest, tokens));
+        }
+        for (MemorizationProbe probe : probes) {
+            update(digest, probe.prompt());
+            update(digest, probe.memorized());
+        }
+        return Sha256.hex(digest);
     }
 
     private static void update(MessageDigest digest, int[] tokens) {

@@ -4,11 +4,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import org.tinymem.util.Sha256;
 
 /**
  * One run of a sweep plan: a {@code tinymem} command ({@code train}, {@code finetune} or
@@ -43,17 +42,13 @@ public record PlanEntry(int index, int stage, String command, List<String> args,
 
     /** The spec hash of a command line. */
     public static String keyOf(String command, List<String> args) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(command.getBytes(StandardCharsets.UTF_8));
-            for (String arg : args) {
-                sha.update((byte) 0);
-                sha.update(arg.getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest sha = Sha256.digest();
+        sha.update(command.getBytes(StandardCharsets.UTF_8));
+        for (String arg : args) {
+            sha.update((byte) 0);
+            sha.update(arg.getBytes(StandardCharsets.UTF_8));
         }
+        return Sha256.hex(sha).substring(0, 16);
     }
 
     /** The reference to this entry's result, for the arguments of a later entry. */

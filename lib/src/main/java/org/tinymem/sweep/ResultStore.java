@@ -3,7 +3,6 @@ package org.tinymem.sweep;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -13,12 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.tinymem.unlearn.UnlearnRuns;
 import org.tinymem.util.Json;
+import org.tinymem.util.Sha256;
 
 /**
  * The crash-safe result store of a {@link SweepPlan}. Each entry is run at most once to completion:
@@ -335,18 +332,11 @@ public final class ResultStore {
             String stamp = attributes.size() + ":" + attributes.lastModifiedTime() + ":" + attributes.fileKey(); // a rename changes the key
             Hash known = hashes.get(file);
             if (known != null && known.stamp().equals(stamp)) return known.sha256();
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buffer = new byte[1 << 16];
-                for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
-            }
-            String hex = HexFormat.of().formatHex(digest.digest());
+            String hex = Sha256.ofFile(file);
             hashes.put(file, new Hash(stamp, hex));
             return hex;
         } catch (IOException ex) {
             throw new UncheckedIOException("could not read " + file + ": " + ex.getMessage(), ex);
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
         }
     }
 

@@ -5,13 +5,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.tinymem.data.MemorizationProbe;
@@ -19,6 +15,7 @@ import org.tinymem.data.TinyMemData;
 import org.tinymem.eval.Measures;
 import org.tinymem.model.CausalLm;
 import org.tinymem.util.Json;
+import org.tinymem.util.Sha256;
 
 /**
  * The measures of an unedited model and the probes it memorizes, computed once per (weights, data,
@@ -82,13 +79,7 @@ public final class BaselineCache {
     }
 
     private static String key(String model, String data, String measures) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update((model + "\n" + data + "\n" + measures).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of(model + "\n" + data + "\n" + measures).substring(0, 16);
     }
 
     private static JsonObject json(Saved saved, String model, String data, String measures) {

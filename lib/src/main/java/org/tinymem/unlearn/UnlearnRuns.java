@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.tinymem.data.TinyMemData;
@@ -19,6 +17,7 @@ import org.tinymem.eval.Scorecard;
 import org.tinymem.eval.Utility;
 import org.tinymem.model.CausalLm;
 import org.tinymem.util.Json;
+import org.tinymem.util.Sha256;
 
 /**
  * The measured unlearning runs (§3.3) of one model, each kept on disk so that re-running a notebook
@@ -306,19 +305,15 @@ public final class UnlearnRuns {
 
     /** SHA-256 over every parameter's name and values, in order: the same weights give the same text. */
     public static String fingerprint(CausalLm model) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            model.parameters().forEach((name, values) -> {
-                digest.update(name.getBytes(StandardCharsets.UTF_8));
-                float[] floats = values.toFloatArray();
-                ByteBuffer bytes = ByteBuffer.allocate(4 * floats.length);
-                bytes.asFloatBuffer().put(floats);
-                digest.update(bytes.array());
-            });
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        MessageDigest digest = Sha256.digest();
+        model.parameters().forEach((name, values) -> {
+            digest.update(name.getBytes(StandardCharsets.UTF_8));
+            float[] floats = values.toFloatArray();
+            ByteBuffer bytes = ByteBuffer.allocate(4 * floats.length);
+            bytes.asFloatBuffer().put(floats);
+            digest.update(bytes.array());
+        });
+        return Sha256.hex(digest);
     }
 
     /** The saved record at {@code file} if it was made with these parameters, retain size and data; else null. */
