@@ -95,21 +95,40 @@ public final class Selection {
 
     /** The index of the best row in {@code rows} (see {@link #best}). */
     public static OptionalInt bestIndex(List<Scorecard.Row> rows, Criterion criterion) {
-        List<Integer> candidates = java.util.stream.IntStream.range(0, rows.size()).boxed()
-                .filter(i -> !Double.isNaN(score(rows.get(i), criterion.kind())))
-                .filter(i -> criterion.maxPerformanceAfter().isEmpty()
-                        || rows.get(i).performanceAfter() < criterion.maxPerformanceAfter().getAsDouble())
-                .toList();
-        List<Integer> edited = candidates.stream().filter(i -> rows.get(i).ablated() > 0).toList();
-        if (!edited.isEmpty()) candidates = edited; // no-op settings only when nothing else ran
-        if (criterion.maxSeconds().isPresent()) {
-            List<Integer> inTime = candidates.stream()
-                    .filter(i -> rows.get(i).seconds() <= criterion.maxSeconds().getAsDouble()).toList();
-            if (!inTime.isEmpty()) candidates = inTime; // waived when no run qualifies
+        return bestCandidate(rows.stream().map(row -> Candidate.of(row, criterion)).toList());
+    }
+
+    /**
+     * What the rule needs to know of one candidate: a run, or a setting pooled over several runs.
+     *
+     * @param score the score (lower is better; NaN never wins)
+     * @param edited whether it edited something (no-op settings only win when nothing else ran)
+     * @param inTime whether it met the inclusion time limit (waived when no candidate does)
+     * @param underCap whether it met the hard cap on the measure after the edit
+     */
+    public record Candidate(double score, boolean edited, boolean inTime, boolean underCap) {
+        /** One run under {@code criterion}. */
+        public static Candidate of(Scorecard.Row row, Criterion criterion) {
+            return new Candidate(Selection.score(row, criterion.kind()), row.ablated() > 0,
+                    criterion.maxSeconds().isEmpty() || row.seconds() <= criterion.maxSeconds().getAsDouble(),
+                    criterion.maxPerformanceAfter().isEmpty() || row.performanceAfter() < criterion.maxPerformanceAfter().getAsDouble());
         }
+    }
+
+    /**
+     * The index of the best candidate: among those with a defined score under the cap, the edited ones
+     * (if any), of those the ones in time (if any: the waiver), the lowest score; ties keep the earlier.
+     */
+    public static OptionalInt bestCandidate(List<Candidate> all) {
+        List<Integer> candidates = java.util.stream.IntStream.range(0, all.size()).boxed()
+                .filter(i -> !Double.isNaN(all.get(i).score()) && all.get(i).underCap())
+                .toList();
+        List<Integer> edited = candidates.stream().filter(i -> all.get(i).edited()).toList();
+        if (!edited.isEmpty()) candidates = edited; // no-op settings only when nothing else ran
+        List<Integer> inTime = candidates.stream().filter(i -> all.get(i).inTime()).toList();
+        if (!inTime.isEmpty()) candidates = inTime; // waived when no run qualifies
         return candidates.stream()
-                .min(Comparator.comparingDouble((Integer i) -> score(rows.get(i), criterion.kind()))
-                        .thenComparingInt(i -> i))
+                .min(Comparator.comparingDouble((Integer i) -> all.get(i).score()).thenComparingInt(i -> i))
                 .map(OptionalInt::of).orElse(OptionalInt.empty());
     }
 

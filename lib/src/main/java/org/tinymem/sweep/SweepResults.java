@@ -146,21 +146,17 @@ public final class SweepResults {
         Measures.memorizationMeasure(memorization);
         SweepPlan plan = store.plan();
         Map<String, List<PlanEntry>> groups = new LinkedHashMap<>();
-        Map<String, Double> extraSeconds = new LinkedHashMap<>();
         for (PlanEntry e : plan.entries()) {
-            if (!ResultStore.Status.DONE.label().equals(all.get(e.index()).get("status"))) continue;
-            if (e.command().equals("unlearn")) {
+            if (e.command().equals("unlearn") && done(all, e)) {
                 groups.computeIfAbsent(e.option("--model") + " | " + e.option("--method"), k -> new ArrayList<>()).add(e);
-            } else if (e.command().equals("finetune") && "extra".equals(e.option("--recipe"))) {
-                extraSeconds.put(e.option("--model"), Json.read(plan.result(e).resolve(resultFile("finetune"))).get("seconds").getAsDouble());
             }
         }
+        Map<String, Double> extraSeconds = extraFineTuneSeconds(plan, all);
         List<Map<String, String>> selected = new ArrayList<>();
         for (List<PlanEntry> group : groups.values()) {
             PlanEntry first = group.get(0);
-            Selection.Criterion criterion = criterionOf(plan, first);
+            Selection.Criterion criterion = criterionOf(plan, first, extraSeconds);
             Double limit = extraSeconds.get(first.option("--model"));
-            if (limit != null) criterion = criterion.withExtraFineTuneSeconds(limit);
             List<Scorecard.Row> rows = group.stream().map(e -> unlearnRow(plan, e, memorization)).toList();
             OptionalInt best = Selection.bestIndex(rows, criterion);
             if (best.isEmpty()) continue;
@@ -178,9 +174,26 @@ public final class SweepResults {
      * The selection rule of the model an {@code unlearn} entry ran on: a production model (Pythia, no
      * run.json) is picked by App. A.4.2's rule (M + |P| + t, perplexity < 500), a TinyMem run by its kind's.
      */
-    private static Selection.Criterion criterionOf(SweepPlan plan, PlanEntry e) {
-        if (e.option("--memorized") != null) return Selection.Criterion.production();
-        return TrainRun.specOf(Path.of(plan.resolvedArgs(e).get(e.args().indexOf("--model") + 1))).kind().criterion();
+    private static Selection.Criterion criterionOf(SweepPlan plan, PlanEntry e, Map<String, Double> extraSeconds) {
+        Selection.Criterion criterion = e.option("--memorized") != null ? Selection.Criterion.production()
+                : TrainRun.specOf(Path.of(plan.resolvedArgs(e).get(e.args().indexOf("--model") + 1))).kind().criterion();
+        Double limit = extraSeconds.get(e.option("--model"));
+        return limit == null ? criterion : criterion.withExtraFineTuneSeconds(limit);
+    }
+
+    /** The seconds of each model's finished {@code finetune --recipe extra} entry: the paper's time limit. */
+    private static Map<String, Double> extraFineTuneSeconds(SweepPlan plan, List<Map<String, String>> all) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        for (PlanEntry e : plan.entries()) {
+            if (e.command().equals("finetune") && "extra".equals(e.option("--recipe")) && done(all, e)) {
+                seconds.put(e.option("--model"), Json.read(plan.result(e).resolve(resultFile("finetune"))).get("seconds").getAsDouble());
+            }
+        }
+        return seconds;
+    }
+
+    private static boolean done(List<Map<String, String>> all, PlanEntry e) {
+        return ResultStore.Status.DONE.label().equals(all.get(e.index()).get("status"));
     }
 
     /** A finished {@code unlearn} entry's record as a scorecard row, with M from {@code memorization}. */
@@ -188,8 +201,8 @@ public final class SweepResults {
         return UnlearnRuns.row(Json.read(plan.result(e).resolve(resultFile("unlearn"))), memorization);
     }
 
-    /** One run of a pooled setting and its score under its own model's rule. */
-    private record Scored(Scorecard.Row row, double score) {}
+    /** One run of a pooled setting and what its own model's rule makes of it. */
+    private record Scored(Scorecard.Row row, Selection.Candidate candidate) {}
 
     /**
      * Each unlearning setting pooled over the models (and unlearning seeds) it ran on: the choice of one
@@ -198,40 +211,47 @@ public final class SweepResults {
      * {@code --seed}; its runs are scored one by one by their model kind's rule ({@link Selection#score}:
      * M + |A| for math, M + |P| + t for language, M from {@code memorization}) and the setting gets the mean.
      * Only a setting with a finished run on every (model, seed) that the method has finished runs on, and a
-     * defined score on each, can be selected: per method, the lowest mean (ties: the earlier in the plan),
-     * preferring settings that edited something on every run, as {@link Selection#bestIndex} does. The
-     * paper selects per model ({@link #selected}); pooling is ours, for defaults. No time limit applies.
+     * defined score on each, can be selected. Per method, {@link Selection#bestCandidate} picks as it does
+     * per model: settings that edited something on every run first, then those whose every run met its
+     * model's time limit (the model's {@code finetune --recipe extra} seconds, when the plan has that entry;
+     * waived when no setting meets it), the lowest mean, ties to the earlier in the plan. The paper selects
+     * per model ({@link #selected}); pooling is ours, for defaults.
      * One row per setting, in plan order: {@code method}, {@code setting}, {@code runs}, {@code subjects}
      * (the method's model × seed count), {@code complete}, {@code mean_score}, {@code max_after_<measure>}
      * (the most any run left memorized), {@code max_abs_<utility>_difference} (the largest |A| or |P| of its
-     * runs, in %) and {@code selected}.
+     * runs, in %), {@code in_time} (every run within its model's time limit; true when there is none) and
+     * {@code selected}.
      */
     public static List<Map<String, String>> pooled(ResultStore store, List<Map<String, String>> all, String memorization) {
         Measures.memorizationMeasure(memorization);
         SweepPlan plan = store.plan();
+        Map<String, Double> extraSeconds = extraFineTuneSeconds(plan, all);
         Map<String, Map<String, List<Scored>>> runsBySetting = new LinkedHashMap<>(); // method → setting → runs
         Map<String, Set<String>> subjects = new LinkedHashMap<>(); // method → model|seed
-        Map<String, Selection.Kind> kinds = new LinkedHashMap<>(); // model → its rule, read once
+        Map<String, Selection.Criterion> criteria = new LinkedHashMap<>(); // model → its rule, read once
         for (PlanEntry e : plan.entries()) {
-            if (!e.command().equals("unlearn") || !ResultStore.Status.DONE.label().equals(all.get(e.index()).get("status"))) continue;
+            if (!e.command().equals("unlearn") || !done(all, e)) continue;
             String method = e.option("--method");
             Scorecard.Row row = unlearnRow(plan, e, memorization);
-            Selection.Kind kind = kinds.computeIfAbsent(e.option("--model"), m -> criterionOf(plan, e).kind());
+            Selection.Criterion criterion = criteria.computeIfAbsent(e.option("--model"), m -> criterionOf(plan, e, extraSeconds));
             runsBySetting.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(settingOf(e), k -> new ArrayList<>())
-                    .add(new Scored(row, Selection.score(row, kind)));
+                    .add(new Scored(row, Selection.Candidate.of(row, criterion)));
             subjects.computeIfAbsent(method, k -> new LinkedHashSet<>()).add(e.option("--model") + "|" + e.option("--seed"));
         }
         List<Map<String, String>> pooled = new ArrayList<>();
         for (Map.Entry<String, Map<String, List<Scored>>> byMethod : runsBySetting.entrySet()) {
             String method = byMethod.getKey();
             int subjectCount = subjects.get(method).size();
-            Map<String, String> best = null;
-            double bestScore = Double.POSITIVE_INFINITY;
-            boolean bestEdited = false;
+            List<Map<String, String>> settings = new ArrayList<>();
+            List<Selection.Candidate> candidates = new ArrayList<>();
             for (Map.Entry<String, List<Scored>> bySetting : byMethod.getValue().entrySet()) {
-                List<Scored> runs = bySetting.getValue();
+                List<Scorecard.Row> rows = bySetting.getValue().stream().map(Scored::row).toList();
+                List<Selection.Candidate> runs = bySetting.getValue().stream().map(Scored::candidate).toList();
                 boolean complete = runs.size() == subjectCount;
-                double mean = runs.stream().mapToDouble(Scored::score).average().orElse(Double.NaN);
+                double mean = runs.stream().mapToDouble(Selection.Candidate::score).average().orElse(Double.NaN);
+                boolean inTime = runs.stream().allMatch(Selection.Candidate::inTime);
+                candidates.add(new Selection.Candidate(complete ? mean : Double.NaN, runs.stream().allMatch(Selection.Candidate::edited),
+                        inTime, runs.stream().allMatch(Selection.Candidate::underCap)));
                 Map<String, String> row = new LinkedHashMap<>();
                 row.put("method", method);
                 row.put("setting", bySetting.getKey());
@@ -239,20 +259,15 @@ public final class SweepResults {
                 row.put("subjects", Integer.toString(subjectCount));
                 row.put("complete", Boolean.toString(complete));
                 row.put("mean_score", Double.toString(mean));
-                row.put("max_after_" + memorization, Double.toString(runs.stream().mapToDouble(r -> r.row().memorizedAfter()).max().orElseThrow()));
-                row.put("max_abs_" + runs.get(0).row().performanceMeasure() + "_difference",
-                        Double.toString(runs.stream().mapToDouble(r -> Math.abs(r.row().performanceDifference())).max().orElseThrow()));
+                row.put("max_after_" + memorization, Double.toString(rows.stream().mapToDouble(Scorecard.Row::memorizedAfter).max().orElseThrow()));
+                row.put("max_abs_" + rows.get(0).performanceMeasure() + "_difference",
+                        Double.toString(rows.stream().mapToDouble(r -> Math.abs(r.performanceDifference())).max().orElseThrow()));
+                row.put("in_time", Boolean.toString(inTime));
                 row.put("selected", "false");
-                pooled.add(row);
-                boolean edited = runs.stream().allMatch(r -> r.row().ablated() > 0);
-                if (!complete || Double.isNaN(mean)) continue;
-                if (best == null || (edited && !bestEdited) || (edited == bestEdited && mean < bestScore)) {
-                    best = row;
-                    bestScore = mean;
-                    bestEdited = edited;
-                }
+                settings.add(row);
             }
-            if (best != null) best.put("selected", "true");
+            Selection.bestCandidate(candidates).ifPresent(i -> settings.get(i).put("selected", "true"));
+            pooled.addAll(settings);
         }
         return pooled;
     }

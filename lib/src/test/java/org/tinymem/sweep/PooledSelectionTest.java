@@ -28,6 +28,10 @@ class PooledSelectionTest {
 
     /** A finished BalancedSubnet result: % memorized and accuracy before and after. */
     private static JsonObject result(double memBefore, double memAfter, double accBefore, double accAfter) {
+        return result(memBefore, memAfter, accBefore, accAfter, 1.0);
+    }
+
+    private static JsonObject result(double memBefore, double memAfter, double accBefore, double accAfter, double seconds) {
         JsonObject before = new JsonObject();
         before.addProperty("percent_memorized", memBefore);
         before.addProperty("accuracy", accBefore);
@@ -41,7 +45,7 @@ class PooledSelectionTest {
         json.add("after", after);
         json.addProperty("ablated", 100);
         json.addProperty("unit", "weights");
-        json.addProperty("seconds", 1.0);
+        json.addProperty("seconds", seconds);
         return json;
     }
 
@@ -101,5 +105,58 @@ class PooledSelectionTest {
         assertEquals(4, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(2).contains("--ratio 0.1 ") && lines.get(2).endsWith(",true"), lines.get(2));
         assertEquals(3, Files.readAllLines(plan.dir().resolve("selected.csv")).size());
+    }
+
+    /**
+     * The paper's inclusion rule holds for pooled settings too: a setting one of whose runs took longer
+     * than its model's Extra fine-tune is passed over for a slower-scoring one in time; when no setting is
+     * in time the rule is waived.
+     */
+    @Test
+    void aSettingSlowerThanAModelsExtraFineTuneIsPassedOver() throws Exception {
+        Path a = dir.resolve("noise-model");
+        Path b = dir.resolve("backdoor-model");
+        Files.createDirectories(a);
+        Files.createDirectories(b);
+        Json.write(a.resolve(TrainRun.SPEC), new RunSpec("math-mult", Artifact.Kind.NOISE, 4, Profile.QUICK, 0).toJson());
+        Json.write(b.resolve(TrainRun.SPEC), new RunSpec("math-mult", Artifact.Kind.BACKDOOR, 4, Profile.QUICK, 0).toJson());
+        List<SweepPlan.Draft> drafts = new ArrayList<>();
+        for (Path model : List.of(a, b)) {
+            drafts.add(new SweepPlan.Draft(Plans.MITIGATE, "finetune", List.of("--model", model.toString(), "--recipe", "extra")));
+            for (String ratio : List.of("0.05", "0.1")) {
+                drafts.add(new SweepPlan.Draft(Plans.MITIGATE, "unlearn", List.of("--model", model.toString(), "--method",
+                        "balanced-subnet", "--ratio", ratio, "--epochs", "20", "--seed", "0", "--retain-rows", "0")));
+            }
+        }
+        SweepPlan plan = SweepPlan.of(dir.resolve("sweep"), drafts);
+        plan.write();
+        JsonObject extra = new JsonObject();
+        extra.addProperty("seconds", 100.0);
+        JsonObject[] results = {
+            extra, // a's Extra fine-tune: 100 s
+            result(80, 0, 90, 88.2, 50), // a, 0.05: -98, in time
+            result(80, 0, 90, 89.1, 50), // a, 0.1: -99, in time
+            extra, // b's: 100 s
+            result(50, 0, 80, 78.4, 50), // b, 0.05: -98, in time
+            result(50, 0, 80, 79.2, 150), // b, 0.1: -99, slower than b's Extra fine-tune
+        };
+        for (int i = 0; i < results.length; i++) {
+            Files.createDirectories(plan.result(plan.entry(i)));
+            Json.write(plan.result(plan.entry(i)).resolve(i % 3 == 0 ? "finetune.json" : "unlearn.json"), results[i]);
+        }
+        ResultStore store = new ResultStore(plan);
+        List<Map<String, String>> pooled = SweepResults.pooled(store, SweepResults.rows(store), "percent_memorized");
+        assertEquals(2, pooled.size());
+        assertEquals(List.of("-98.0", "-99.0"), pooled.stream().map(r -> r.get("mean_score")).toList());
+        assertEquals(List.of("true", "false"), pooled.stream().map(r -> r.get("in_time")).toList());
+        assertEquals(List.of("true", "false"), pooled.stream().map(r -> r.get("selected")).toList(),
+                "the better mean is passed over: one of its runs exceeded its model's time limit");
+
+        // both settings too slow on model b: the limit is waived and the better mean wins
+        Json.write(plan.result(plan.entry(4)).resolve("unlearn.json"), result(50, 0, 80, 78.4, 150));
+        store = new ResultStore(plan);
+        pooled = SweepResults.pooled(store, SweepResults.rows(store), "percent_memorized");
+        assertEquals(List.of("false", "false"), pooled.stream().map(r -> r.get("in_time")).toList());
+        assertEquals(List.of("false", "true"), pooled.stream().map(r -> r.get("selected")).toList());
     }
 }
