@@ -73,7 +73,7 @@ final class UnlearnCommand implements Callable<Integer> {
     @Option(names = "--loss-weight", description = "retain-loss weight w of balanced-subnet and gd, in [0, 1], and npo, in [0, 1) (0: plain NPO)")
     Double lossWeight;
 
-    @Option(names = "--lr", description = "mask-score learning rate (subnet, balanced-subnet), AdamW learning rate (ga, gd, npo)")
+    @Option(names = "--lr", description = "mask-score learning rate (subnet, balanced-subnet), gate Adam learning rate (slim, hc), AdamW learning rate (ga, gd, npo)")
     Double learningRate;
 
     @Option(names = "--batch-size", description = "rows per batch (subnet, balanced-subnet: paper 64; ga, gd, npo: 32)")

@@ -64,16 +64,18 @@ public final class UnlearnMethods {
             return new Act(new Act.Params(o.ratio(d.ratio()), d.batchSize()));
         });
         METHODS.put("slim", o -> {
-            o.only("slim", Set.of("ratio", "epochs", "lambda"));
+            o.only("slim", Set.of("ratio", "epochs", "lambda", "lr"));
             Slim.Params d = Slim.Params.defaults();
             return new Slim(new Slim.Params(o.ratio(d.ratio()), o.epochs == null ? d.epochs() : o.epochs,
-                    o.lambda == null ? d.lambda() : o.lambda, d.learningRate(), d.batchSize()));
+                    o.lambda == null ? d.lambda() : o.lambda, o.learningRate == null ? d.learningRate() : o.learningRate,
+                    d.batchSize()));
         });
         METHODS.put("hc", o -> {
-            o.only("hc", Set.of("ratio", "epochs", "lambda"));
+            o.only("hc", Set.of("ratio", "epochs", "lambda", "lr"));
             HardConcrete.Params d = HardConcrete.Params.defaults();
             return new HardConcrete(new HardConcrete.Params(o.ratio(d.ratio()), o.epochs == null ? d.epochs() : o.epochs,
-                    o.lambda == null ? d.lambda() : o.lambda, d.learningRate(), d.batchSize(), d.initialKeep(), o.seed()));
+                    o.lambda == null ? d.lambda() : o.lambda, o.learningRate == null ? d.learningRate() : o.learningRate,
+                    d.batchSize(), d.initialKeep(), o.seed()));
         });
         METHODS.put("ig", o -> {
             o.only("ig", Set.of("ratio", "ig-steps"));
@@ -111,7 +113,7 @@ public final class UnlearnMethods {
      * @param ratio fraction to ablate
      * @param epochs passes (Subnet, BalancedSubnet)
      * @param lossWeight w of BalancedSubnet
-     * @param learningRate score learning rate (Subnet, BalancedSubnet)
+     * @param learningRate score learning rate (Subnet, BalancedSubnet), gate learning rate (Slim, HC)
      * @param seed seed of shuffling and initialisation
      * @param batchSize rows per batch (Subnet, BalancedSubnet)
      * @param tokens forget-term tokens of a memorized row (Subnet, BalancedSubnet)

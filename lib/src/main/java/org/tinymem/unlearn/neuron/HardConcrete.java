@@ -62,11 +62,14 @@ public final class HardConcrete extends NeuronUnlearner {
         }
 
         /**
-         * Ratio 0.01 (ours, middle of the paper grid); 10 epochs (paper grid; the reference script runs
-         * 100); λ = 1000, Adam lr 0.01, batch 64, initial keep 0.5 (reference code); seed 0.
+         * Ratio 0.01 (ours, middle of the paper grid); 10 epochs (paper grid); λ = 1000 and Adam lr 0.1
+         * (reference code: the {@code --lambda_l1} and {@code --lr} defaults of
+         * {@code src/localize/localizing_memorization.py}, which {@code localize_hp_sweep.py} does not
+         * override; earlier versions of this class used 0.01, unsourced); batch 64 and initial keep 0.5
+         * ({@code hard_concrete.py}, {@code patch_hardconcrete(mask_p=0.5, beta=2/3)}); seed 0.
          */
         public static Params defaults() {
-            return new Params(1e-2, 10, 1000, 1e-2, 64, 0.5, 0);
+            return new Params(1e-2, 10, 1000, 0.1, 64, 0.5, 0);
         }
     }
 

@@ -31,12 +31,17 @@ class NeuronMethodsTest {
 
     @Test
     void theOptionsThatApplyAreUsed() {
-        assertEquals(new Slim.Params(0.05, 20, 3, 1e-2, 64),
-                UnlearnMethods.create("slim", options(0.05, 20, 3.0, null)).params());
+        assertEquals(new Slim.Params(0.05, 20, 3, 0.1, 64),
+                UnlearnMethods.create("slim", options(0.05, 20, 3.0, null)).params(), "the reference's lr 0.1 by default");
+        assertEquals(new Slim.Params(0.05, 20, 3, 1e-2, 64), UnlearnMethods.create("slim",
+                new UnlearnMethods.Options(0.05, 20, null, 1e-2, 7, null, null, null, 3.0, null)).params(), "--lr reaches Slim");
+        assertEquals(1e-2, ((HardConcrete.Params) UnlearnMethods.create("hc",
+                new UnlearnMethods.Options(null, null, null, 1e-2, 7, null, null, null, null, null)).params()).learningRate(), "--lr reaches HC");
         HardConcrete.Params hc = (HardConcrete.Params) UnlearnMethods.create("hc", options(1e-3, 1, 10.0, null)).params();
         assertEquals(1e-3, hc.ratio());
         assertEquals(1, hc.epochs());
         assertEquals(10, hc.lambda());
+        assertEquals(0.1, hc.learningRate());
         assertEquals(7, hc.seed());
         assertEquals(new IntegratedGradients.Params(0.1, 10, 64), UnlearnMethods.create("ig", options(0.1, null, null, 10)).params());
         assertEquals(0.1, UnlearnMethods.create("zero", options(0.1, null, null, null)).params().ratio());
