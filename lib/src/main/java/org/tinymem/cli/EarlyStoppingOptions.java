@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  */
 final class EarlyStoppingOptions {
     @Option(names = "--eval-every", description = "evaluate the edit after every N epochs and the last (subnet, balanced-subnet):"
-            + " % memorized, the utility and the selection score, kept as early_stopping.curve in unlearn.json; it stops"
+            + " %% memorized, the utility and the selection score, kept as early_stopping.curve in unlearn.json; it stops"
             + " when nothing is memorized and the utility has stopped moving. Ours, not the paper's: off by default, as"
             + " for the paper's numbers")
     Integer evalEvery;

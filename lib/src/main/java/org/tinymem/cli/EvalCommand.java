@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 
 /** {@code tinymem eval}: recompute a trained model's measures from its files, or measure any model on token files. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Recompute % memorized and accuracy (math) or perplexity (language) of a trained model; with --tokens,"
+        description = "Recompute %% memorized and accuracy (math) or perplexity (language) of a trained model; with --tokens,"
                 + " measure any model directory (GPT-2 or GPT-NeoX/Pythia) on memorized sequences at (n, k) (App. A.4.1).")
 final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true,

@@ -54,6 +54,29 @@ class CliErrorsTest {
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: tinymem train"));
     }
 
+    /** Every (sub)command's help renders without picocli format warnings (a bare '%' in a description). */
+    @Test
+    void everyHelpTextFormatsCleanly() {
+        java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+        collect(new picocli.CommandLine(new TinyMemCli()), new java.util.ArrayList<>(), paths);
+        assertTrue(paths.size() > 10, "subcommands found: " + paths);
+        for (java.util.List<String> path : paths) {
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            assertEquals(0, TinyMemCli.run(args.toArray(String[]::new)), String.join(" ", path));
+            assertFalse(errors().contains("WARN"), String.join(" ", path) + ": " + errors());
+        }
+    }
+
+    private static void collect(picocli.CommandLine line, java.util.List<String> path, java.util.List<java.util.List<String>> paths) {
+        for (var sub : line.getSubcommands().entrySet()) {
+            java.util.List<String> next = new java.util.ArrayList<>(path);
+            next.add(sub.getKey());
+            paths.add(next);
+            collect(sub.getValue(), next, paths);
+        }
+    }
+
     @Test
     void unknownDataIsOneClearLine() {
         int code = TinyMemCli.run("train", "--data", "math-div", "--artifact", "noise", "--out", dir.resolve("r").toString());
