@@ -10,17 +10,41 @@ import java.util.List;
  * @param width units per layer
  * @param perLayer units asked for per layer, int(ratio · width)
  * @param units per block, the ablated unit indices, most responsible first
+ * @param tied over all blocks, how many ablated units had the same score as the best unit left in place:
+ *     the attribution did not separate them and the lower index was taken (ours, a diagnostic; e.g. Slim
+ *     after one Adam step, when every coefficient has moved by the same −lr)
  * @param note empty, or why nothing was ablated (a ratio that rounds to 0 units per layer)
  */
-public record NeuronAblation(int width, int perLayer, List<int[]> units, String note) {
+public record NeuronAblation(int width, int perLayer, List<int[]> units, int tied, String note) {
     public NeuronAblation {
         units = List.copyOf(units);
     }
 
     /** The result of a ratio that asks for 0 units of a {@code width}-wide layer: nothing is ablated, and this says so. */
     static NeuronAblation none(double ratio, int width, int layers) {
-        return new NeuronAblation(width, 0, java.util.Collections.nCopies(layers, new int[0]),
+        return new NeuronAblation(width, 0, java.util.Collections.nCopies(layers, new int[0]), 0,
                 "ratio " + ratio + " × " + width + " units per layer rounds to 0 units: nothing was ablated");
+    }
+
+    /**
+     * How many of the {@code top} units (indices into {@code scores}) score exactly as high as the best
+     * unit not in {@code top}: those were picked among equals by index, not by the attribution.
+     */
+    static int tiedAtCut(float[] scores, int[] top) {
+        boolean[] chosen = new boolean[scores.length];
+        for (int unit : top) chosen[unit] = true;
+        float bestLeft = Float.NEGATIVE_INFINITY;
+        boolean anyLeft = false;
+        for (int i = 0; i < scores.length; i++) {
+            if (!chosen[i]) {
+                bestLeft = anyLeft ? Math.max(bestLeft, scores[i]) : scores[i];
+                anyLeft = true;
+            }
+        }
+        if (!anyLeft) return 0;
+        int tied = 0;
+        for (int unit : top) if (scores[unit] == bestLeft) tied++;
+        return tied;
     }
 
     /** Units ablated over all blocks. */
@@ -39,6 +63,7 @@ public record NeuronAblation(int width, int perLayer, List<int[]> units, String 
             layers.add(Integer.toString(l), indices);
         }
         json.add("units", layers);
+        json.addProperty("tied", tied);
         if (!note.isEmpty()) json.addProperty("note", note);
         return json;
     }

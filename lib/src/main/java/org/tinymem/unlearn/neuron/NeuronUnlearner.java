@@ -23,7 +23,7 @@ import org.tinymem.unlearn.Unlearner;
  * activations at those positions, i.e. where the model produces the memorized continuation.
  *
  * <p>Ours: ties in the attribution go to the lower unit index (the reference leaves them to
- * {@code torch.topk}). A ratio whose int(ratio · width) is 0 ablates nothing, computes no attribution,
+ * {@code torch.topk}); {@link NeuronAblation#tied()} counts the ablated units picked that way. A ratio whose int(ratio · width) is 0 ablates nothing, computes no attribution,
  * reports 0 neurons and says so in {@link #lastAblation()}.
  */
 public abstract sealed class NeuronUnlearner implements Unlearner
@@ -56,12 +56,14 @@ public abstract sealed class NeuronUnlearner implements Unlearner
         }
         float[][] scores = attribute(model, sets);
         List<int[]> units = new ArrayList<>();
+        int tied = 0;
         for (int layer = 0; layer < model.layers(); layer++) {
             int[] top = top(scores[layer], perLayer);
             MlpUnits.ablate(model, layer, top);
             units.add(top);
+            tied += NeuronAblation.tiedAtCut(scores[layer], top);
         }
-        lastAblation = new NeuronAblation(width, perLayer, units, "");
+        lastAblation = new NeuronAblation(width, perLayer, units, tied, "");
         return lastAblation.total();
     }
 

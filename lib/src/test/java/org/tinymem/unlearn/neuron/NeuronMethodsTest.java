@@ -89,4 +89,20 @@ class NeuronMethodsTest {
         }
         assertArrayEquals(calm, FreedMemory.gradient(logAlpha, new Shape(3), gate, true));
     }
+
+    @Test
+    void unitsPickedAmongEqualScoresAreCountedAsTied() {
+        float[] allEqual = {0.9f, 0.9f, 0.9f, 0.5f}; // Slim after one Adam step: every coefficient at 1 − lr
+        int[] top = NeuronUnlearner.top(allEqual, 2);
+        assertArrayEquals(new int[] {0, 1}, top, "ties go to the lower index");
+        assertEquals(2, NeuronAblation.tiedAtCut(allEqual, top));
+        float[] oneTie = {1f, 0.5f, 0.5f};
+        assertEquals(1, NeuronAblation.tiedAtCut(oneTie, NeuronUnlearner.top(oneTie, 2)), "unit 1 ties with unit 2, unit 0 does not");
+        float[] separated = {3f, 2f, 1f};
+        assertEquals(0, NeuronAblation.tiedAtCut(separated, NeuronUnlearner.top(separated, 1)));
+        assertEquals(0, NeuronAblation.tiedAtCut(separated, NeuronUnlearner.top(separated, 3)), "nothing left in place");
+        NeuronAblation ablation = new NeuronAblation(4, 2, List.of(top), 2, "");
+        assertEquals(2, ablation.toJson().get("tied").getAsInt(), "unlearn.json reports it");
+    }
 }
+
