@@ -49,19 +49,26 @@ class PooledSelectionTest {
         return json;
     }
 
+    /** A quick math-mult run directory with only its spec: enough for the selection rule of its kind. */
+    private Path model(String name, Artifact.Kind artifact) throws Exception {
+        Path model = Files.createDirectories(dir.resolve(name));
+        Json.write(model.resolve(TrainRun.SPEC), new RunSpec("math-mult", artifact, 4, Profile.QUICK, 0).toJson());
+        return model;
+    }
+
+    private static SweepPlan.Draft balancedSubnet(Path model, String ratio) {
+        return new SweepPlan.Draft(Plans.MITIGATE, "unlearn", List.of("--model", model.toString(), "--method",
+                "balanced-subnet", "--ratio", ratio, "--epochs", "20", "--seed", "0", "--retain-rows", "0"));
+    }
+
     @Test
     void theSettingWithTheBestMeanScoreOverEveryModelIsSelected() throws Exception {
-        Path a = dir.resolve("noise-model");
-        Path b = dir.resolve("backdoor-model");
-        Files.createDirectories(a);
-        Files.createDirectories(b);
-        Json.write(a.resolve(TrainRun.SPEC), new RunSpec("math-mult", Artifact.Kind.NOISE, 4, Profile.QUICK, 0).toJson());
-        Json.write(b.resolve(TrainRun.SPEC), new RunSpec("math-mult", Artifact.Kind.BACKDOOR, 4, Profile.QUICK, 0).toJson());
+        Path a = model("noise-model", Artifact.Kind.NOISE);
+        Path b = model("backdoor-model", Artifact.Kind.BACKDOOR);
         List<SweepPlan.Draft> drafts = new ArrayList<>();
         for (Path model : List.of(a, b)) {
             for (String ratio : model == a ? List.of("0.05", "0.1", "0.3") : List.of("0.05", "0.1")) {
-                drafts.add(new SweepPlan.Draft(Plans.MITIGATE, "unlearn", List.of("--model", model.toString(), "--method",
-                        "balanced-subnet", "--ratio", ratio, "--epochs", "20", "--seed", "0", "--retain-rows", "0")));
+                drafts.add(balancedSubnet(model, ratio));
             }
         }
         SweepPlan plan = SweepPlan.of(dir.resolve("sweep"), drafts);
@@ -114,18 +121,13 @@ class PooledSelectionTest {
      */
     @Test
     void aSettingSlowerThanAModelsExtraFineTuneIsPassedOver() throws Exception {
-        Path a = dir.resolve("noise-model");
-        Path b = dir.resolve("backdoor-model");
-        Files.createDirectories(a);
-        Files.createDirectories(b);
-        Json.write(a.resolve(TrainRun.SPEC), new RunSpec("math-mult", Artifact.Kind.NOISE, 4, Profile.QUICK, 0).toJson());
-        Json.write(b.resolve(TrainRun.SPEC), new RunSpec("math-mult", Artifact.Kind.BACKDOOR, 4, Profile.QUICK, 0).toJson());
+        Path a = model("noise-model", Artifact.Kind.NOISE);
+        Path b = model("backdoor-model", Artifact.Kind.BACKDOOR);
         List<SweepPlan.Draft> drafts = new ArrayList<>();
         for (Path model : List.of(a, b)) {
             drafts.add(new SweepPlan.Draft(Plans.MITIGATE, "finetune", List.of("--model", model.toString(), "--recipe", "extra")));
             for (String ratio : List.of("0.05", "0.1")) {
-                drafts.add(new SweepPlan.Draft(Plans.MITIGATE, "unlearn", List.of("--model", model.toString(), "--method",
-                        "balanced-subnet", "--ratio", ratio, "--epochs", "20", "--seed", "0", "--retain-rows", "0")));
+                drafts.add(balancedSubnet(model, ratio));
             }
         }
         SweepPlan plan = SweepPlan.of(dir.resolve("sweep"), drafts);
