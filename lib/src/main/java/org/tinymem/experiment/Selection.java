@@ -75,6 +75,11 @@ public final class Selection {
         public Criterion withExtraFineTuneSeconds(double seconds) {
             return new Criterion(kind, OptionalDouble.of(seconds), maxPerformanceAfter);
         }
+
+        /** Whether a run of {@code seconds} meets the inclusion time limit (always, when there is none). */
+        public boolean inTime(double seconds) {
+            return maxSeconds.isEmpty() || seconds <= maxSeconds.getAsDouble();
+        }
     }
 
     /** The score of one run (lower is better); NaN when M or the performance difference is undefined. */
@@ -109,8 +114,7 @@ public final class Selection {
     public record Candidate(double score, boolean edited, boolean inTime, boolean underCap) {
         /** One run under {@code criterion}. */
         public static Candidate of(Scorecard.Row row, Criterion criterion) {
-            return new Candidate(Selection.score(row, criterion.kind()), row.ablated() > 0,
-                    criterion.maxSeconds().isEmpty() || row.seconds() <= criterion.maxSeconds().getAsDouble(),
+            return new Candidate(Selection.score(row, criterion.kind()), row.ablated() > 0, criterion.inTime(row.seconds()),
                     criterion.maxPerformanceAfter().isEmpty() || row.performanceAfter() < criterion.maxPerformanceAfter().getAsDouble());
         }
     }
@@ -134,8 +138,7 @@ public final class Selection {
 
     /** Whether the inclusion criterion had to be waived for {@code rows} (no run within the time limit). */
     public static boolean timeLimitWaived(List<Scorecard.Row> rows, Criterion criterion) {
-        if (criterion.maxSeconds().isEmpty()) return false;
-        return rows.stream().noneMatch(r -> r.seconds() <= criterion.maxSeconds().getAsDouble());
+        return criterion.maxSeconds().isPresent() && rows.stream().noneMatch(r -> criterion.inTime(r.seconds()));
     }
 
 }

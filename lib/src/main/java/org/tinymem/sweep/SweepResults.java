@@ -156,14 +156,13 @@ public final class SweepResults {
         for (List<PlanEntry> group : groups.values()) {
             PlanEntry first = group.get(0);
             Selection.Criterion criterion = criterionOf(plan, first, extraSeconds);
-            Double limit = extraSeconds.get(first.option("--model"));
             List<Scorecard.Row> rows = group.stream().map(e -> unlearnRow(plan, e, memorization)).toList();
             OptionalInt best = Selection.bestIndex(rows, criterion);
             if (best.isEmpty()) continue;
             Map<String, String> row = new LinkedHashMap<>(all.get(group.get(best.getAsInt()).index()));
             row.put("score", Double.toString(Selection.score(rows.get(best.getAsInt()), criterion.kind())));
             row.put("candidates", Integer.toString(group.size()));
-            row.put("time_limit_s", limit == null ? "" : Double.toString(limit));
+            row.put("time_limit_s", criterion.maxSeconds().isEmpty() ? "" : Double.toString(criterion.maxSeconds().getAsDouble()));
             row.put("selected_by", memorization);
             selected.add(row);
         }

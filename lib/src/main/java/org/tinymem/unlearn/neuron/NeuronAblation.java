@@ -31,17 +31,11 @@ public record NeuronAblation(int width, int perLayer, List<int[]> units, int tie
      * unit not in {@code top}: those were picked among equals by index, not by the attribution.
      */
     static int tiedAtCut(float[] scores, int[] top) {
+        if (top.length == scores.length) return 0; // nothing left in place
         boolean[] chosen = new boolean[scores.length];
         for (int unit : top) chosen[unit] = true;
         float bestLeft = Float.NEGATIVE_INFINITY;
-        boolean anyLeft = false;
-        for (int i = 0; i < scores.length; i++) {
-            if (!chosen[i]) {
-                bestLeft = anyLeft ? Math.max(bestLeft, scores[i]) : scores[i];
-                anyLeft = true;
-            }
-        }
-        if (!anyLeft) return 0;
+        for (int i = 0; i < scores.length; i++) if (!chosen[i]) bestLeft = Math.max(bestLeft, scores[i]);
         int tied = 0;
         for (int unit : top) if (scores[unit] == bestLeft) tied++;
         return tied;

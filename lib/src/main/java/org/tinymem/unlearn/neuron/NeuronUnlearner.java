@@ -23,8 +23,9 @@ import org.tinymem.unlearn.Unlearner;
  * activations at those positions, i.e. where the model produces the memorized continuation.
  *
  * <p>Ours: ties in the attribution go to the lower unit index (the reference leaves them to
- * {@code torch.topk}); {@link NeuronAblation#tied()} counts the ablated units picked that way. A ratio whose int(ratio · width) is 0 ablates nothing, computes no attribution,
- * reports 0 neurons and says so in {@link #lastAblation()}.
+ * {@code torch.topk}); {@link NeuronAblation#tied()} counts the ablated units picked that way. A ratio
+ * whose int(ratio · width) is 0 ablates nothing, computes no attribution, reports 0 neurons and says so
+ * in {@link #lastAblation()}.
  */
 public abstract sealed class NeuronUnlearner implements Unlearner
         permits Zero, Act, Slim, HardConcrete, IntegratedGradients {
