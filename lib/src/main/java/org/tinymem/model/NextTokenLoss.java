@@ -108,6 +108,73 @@ public final class NextTokenLoss {
         return new Terms(nll, mask, logits, targets);
     }
 
+    /**
+     * Σ nll per row over the targets flagged in {@code targetMask} (rows, time − 1; 1 where the target
+     * counts), shape (rows): {@code of(model, tokens, intervention).nll()} times the mask, summed per row.
+     * Large vocabularies apply the head to the flagged positions only ({@link #flaggedNll}): a memorized
+     * row's prompt targets, half of a language probe's, are never projected onto the 50,257 tokens.
+     */
+    public static NDArray flaggedRowSums(CausalLm model, NDArray tokens, NDArray targetMask, Intervention intervention) {
+        if (!isSliced(model)) return of(model, tokens, intervention).nll().mul(targetMask).sum(new int[] {1});
+        Flags flags = Flags.of(targetMask);
+        NDArray nll = flaggedNll(model, tokens, flags, intervention);
+        try (NDArray selector = flags.rowSelector(tokens.getManager())) {
+            return selector.matMul(nll.expandDims(1)).squeeze(1);
+        }
+    }
+
+    /**
+     * Σ over the flagged targets of p(target) = exp(−nll), a scalar (Integrated Gradients' F); large
+     * vocabularies project the flagged positions only, as {@link #flaggedRowSums}.
+     */
+    public static NDArray flaggedProbabilitySum(CausalLm model, NDArray tokens, NDArray targetMask,
+                                                Intervention intervention) {
+        if (!isSliced(model)) return of(model, tokens, intervention).nll().neg().exp().mul(targetMask).sum();
+        return flaggedNll(model, tokens, Flags.of(targetMask), intervention).neg().exp().sum();
+    }
+
+    /** The nll (n) of the flagged targets in row-major order; the head sees only those n hidden states. */
+    private static NDArray flaggedNll(CausalLm model, NDArray tokens, Flags flags, Intervention intervention) {
+        NDArray inputs = tokens.get(new NDIndex(":, :-1"));
+        NDArray targets = tokens.get(new NDIndex(":, 1:"));
+        NDArray hidden = model.hidden(inputs, intervention);
+        long width = hidden.getShape().get(2);
+        NDArray index = tokens.getManager().create(flags.positions);
+        NDArray selected = hidden.reshape(-1, width).get(index);
+        NDArray selectedTargets = targets.reshape(-1).get(index);
+        long n = flags.positions.length;
+        return slicedNll(selected.reshape(1, n, width), model.outputEmbedding(intervention), selectedTargets.reshape(1, n), null)
+                .reshape(n);
+    }
+
+    /** The flagged positions of a (rows, time) 0/1 mask, flattened row-major, and the row of each. */
+    private record Flags(long[] positions, int[] rowOf, int rows) {
+        static Flags of(NDArray targetMask) {
+            int rows = Math.toIntExact(targetMask.getShape().get(0));
+            int time = Math.toIntExact(targetMask.getShape().get(1));
+            float[] mask = targetMask.toFloatArray();
+            int n = 0;
+            for (float m : mask) if (m != 0f) n++;
+            if (n == 0) throw new IllegalArgumentException("no target is flagged: nothing to score");
+            long[] positions = new long[n];
+            int[] rowOf = new int[n];
+            for (int i = 0, k = 0; i < mask.length; i++) {
+                if (mask[i] == 0f) continue;
+                if (mask[i] != 1f) throw new IllegalArgumentException("a target mask holds 0 or 1, not " + mask[i]);
+                positions[k] = i;
+                rowOf[k++] = i / time;
+            }
+            return new Flags(positions, rowOf, rows);
+        }
+
+        /** (rows, n): 1 where flagged position k belongs to the row. */
+        NDArray rowSelector(ai.djl.ndarray.NDManager manager) {
+            float[] selector = new float[rows * positions.length];
+            for (int k = 0; k < positions.length; k++) selector[rowOf[k] * positions.length + k] = 1f;
+            return manager.create(selector, new ai.djl.ndarray.types.Shape(rows, positions.length));
+        }
+    }
+
     public static NDArray mean(CausalLm model, NDArray tokens) {
         return of(model, tokens, Intervention.NONE).mean();
     }

@@ -67,6 +67,56 @@ class NextTokenLossTest {
     }
 
     /**
+     * The flagged-positions path (only the flagged targets go through the head) gives each row's masked nll sum
+     * and the masked probability sum of the full loss, and the same gradients.
+     */
+    @Test
+    void flaggedPositionsOnlyGiveTheMaskedSumsAndGradients() {
+        GptConfig config = new GptConfig(NextTokenLoss.CHUNKED_VOCAB + 100, 150, 32, 4, 1, -1, 1e-5, 0.8);
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(config, 5, manager);
+             Gpt reference = Gpt.initialize(config, 5, manager)) {
+            // 12 rows × 59 targets: 708 positions, 7 × 20 = 140 flagged after a per-row prompt of different lengths
+            NDArray tokens = TokenBatch.pack(manager, randomRows(12, 60, config.vocabSize(), 6), -1);
+            float[] flags = new float[12 * 59];
+            for (int r = 0; r < 12; r++) for (int j = 30 + r % 3; j < 59 && j < 50 + r % 3; j++) flags[r * 59 + j] = 1f;
+            flags[5 * 59 + 2] = 1f; // one isolated flag
+            NDArray mask = manager.create(flags, new ai.djl.ndarray.types.Shape(12, 59));
+            float[] flagged;
+            float flaggedProbability;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray sums = NextTokenLoss.flaggedRowSums(model, tokens, mask, Intervention.NONE);
+                NDArray probability = NextTokenLoss.flaggedProbabilitySum(model, tokens, mask, Intervention.NONE);
+                flagged = sums.toFloatArray();
+                flaggedProbability = probability.getFloat();
+                collector.backward(sums.mul(manager.arange(1f, 13f)).sum().add(probability));
+            }
+            float[] full;
+            float fullProbability;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray nll = reference.logits(tokens.get(":, :-1"), Intervention.NONE).logSoftmax(-1)
+                        .gather(tokens.get(":, 1:").expandDims(-1), -1).squeeze(-1).neg();
+                NDArray sums = nll.mul(mask).sum(new int[] {1});
+                NDArray probability = nll.neg().exp().mul(mask).sum();
+                full = sums.toFloatArray();
+                fullProbability = probability.getFloat();
+                collector.backward(sums.mul(manager.arange(1f, 13f)).sum().add(probability));
+            }
+            assertEquals(12, flagged.length);
+            for (int r = 0; r < 12; r++) assertEquals(full[r], flagged[r], 1e-3 + 1e-5 * Math.abs(full[r]), "row " + r);
+            assertEquals(fullProbability, flaggedProbability, 1e-5 + 1e-5 * fullProbability);
+            model.parameters().forEach((name, p) -> {
+                float[] a = p.getGradient().toFloatArray();
+                float[] b = reference.parameters().get(name).getGradient().toFloatArray();
+                double scale = 1e-6;
+                for (float v : b) scale = Math.max(scale, Math.abs(v));
+                for (int i = 0; i < a.length; i++) assertEquals(b[i], a[i], 1e-3 * scale, name + "[" + i + "]");
+            });
+            NDArray none = manager.zeros(new ai.djl.ndarray.types.Shape(12, 59));
+            assertThrows(IllegalArgumentException.class, () -> NextTokenLoss.flaggedRowSums(model, tokens, none, Intervention.NONE));
+        }
+    }
+
+    /**
      * Rows of different lengths without a pad token (a language model's memorized rows and retain
      * chunks): each row's loss is the loss of that row alone, and the filler's targets do not count.
      */

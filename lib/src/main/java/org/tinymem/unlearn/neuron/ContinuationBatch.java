@@ -52,9 +52,12 @@ record ContinuationBatch(List<int[]> rows, List<int[]> roles) {
         return manager.create(mask, new ai.djl.ndarray.types.Shape(rows.size(), length - 1));
     }
 
-    /** Per-row Σ nll over the continuation targets of {@code tokens} (through {@link NextTokenLoss}), shape (rows). */
+    /**
+     * Per-row Σ nll over the continuation targets of {@code tokens}, shape (rows), through
+     * {@link NextTokenLoss#flaggedRowSums}: a large vocabulary's head sees the continuation positions only.
+     */
     static NDArray nllSums(CausalLm model, NDArray tokens, NDArray targetMask, Intervention intervention) {
-        return NextTokenLoss.of(model, tokens, intervention).nll().mul(targetMask).sum(new int[] {1});
+        return NextTokenLoss.flaggedRowSums(model, tokens, targetMask, intervention);
     }
 
     /** Mean nll over every continuation target of the batch: the LM loss of Slim and HC. */

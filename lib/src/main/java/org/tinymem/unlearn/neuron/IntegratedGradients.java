@@ -97,7 +97,7 @@ public final class IntegratedGradients extends NeuronUnlearner {
 
     /** F: Σ over rows and continuation targets of p(memorized next token) = exp(−nll). */
     static NDArray memorizedProbability(CausalLm model, NDArray tokens, NDArray mask, Intervention intervention) {
-        return NextTokenLoss.of(model, tokens, intervention).nll().neg().exp().mul(mask).sum();
+        return NextTokenLoss.flaggedProbabilitySum(model, tokens, mask, intervention);
     }
 
     /** Block {@code layer}'s hidden units times {@code scale}; the other blocks untouched. */
