@@ -24,6 +24,8 @@ import org.tinymem.model.CausalLm;
 import org.tinymem.model.ModelFiles;
 import org.tinymem.model.Models;
 import org.tinymem.unlearn.BaselineCache;
+import org.tinymem.unlearn.neuron.AttributionCache;
+import org.tinymem.unlearn.neuron.NeuronUnlearner;
 import org.tinymem.unlearn.Edit;
 import org.tinymem.unlearn.EpochLadder;
 import org.tinymem.unlearn.UnlearnMethods;
@@ -153,6 +155,9 @@ final class UnlearnCommand implements Callable<Integer> {
                     System.out.println("the unedited model's measures and memorized probes: read from " + lookup.file());
                 }
                 baseline = lookup.baseline();
+                if (unlearner instanceof NeuronUnlearner neurons) { // every ratio of a grid reads one attribution
+                    neurons.cachingAttributions(new AttributionCache(model.resolve(BaselineCache.DIR)));
+                }
             }
             System.out.printf("%s on %s: %d memorized of %d probes, %d retain rows%n", unlearner.method(), model,
                     baseline.sets().unlearn().size(), data.probes().size(), baseline.sets().retain().size());
@@ -168,6 +173,11 @@ final class UnlearnCommand implements Callable<Integer> {
                         evaluated = stopping.apply(gpt, data, baseline, unlearner.reporting(bar), criterion, point -> {});
                         edited = evaluated.result();
                     }
+                }
+                if (unlearner instanceof NeuronUnlearner neurons && neurons.lastAblation() != null
+                        && neurons.lastAblation().attribution() != null && neurons.lastAblation().attribution().reused()) {
+                    System.out.printf("attribution read from %s (its %.1f s count in the method's time)%n",
+                            neurons.lastAblation().attribution().file(), neurons.lastAblation().attribution().seconds());
                 }
                 try (Unlearning.Result result = edited) {
                     write(result, unlearner, baseline, data, production, out, null, evaluated);

@@ -106,9 +106,17 @@ public final class UnlearnRuns {
         JsonObject saved = matching(resultFile(method, setting), method, retainRows);
         if (saved != null) return readBack(saved, setting, method, retainRows);
         Unlearning.Baseline baseline = baseline(retainRows);
-        try (Unlearning.Result result = Unlearning.apply(model, data, baseline, method)) {
+        try (Unlearning.Result result = Unlearning.apply(model, data, baseline, cachingAttributions(method))) {
             return save(setting, method, retainRows, baseline, result, null);
         }
+    }
+
+    /** A neuron method reuses its attributions across this model's ratios ({@code dir}'s records); any other is itself. */
+    private Unlearner cachingAttributions(Unlearner method) {
+        if (method instanceof org.tinymem.unlearn.neuron.NeuronUnlearner neurons) {
+            return neurons.cachingAttributions(new org.tinymem.unlearn.neuron.AttributionCache(dir));
+        }
+        return method;
     }
 
     /** The baseline (measures before, sets) for {@code retainRows}, measured once per instance. */
@@ -214,7 +222,7 @@ public final class UnlearnRuns {
                 // incomplete or from an older layout: measure again and replace it
             }
         }
-        try (Unlearning.Result edited = Unlearning.apply(model, data, baseline(run.retainRows()), method)) {
+        try (Unlearning.Result edited = Unlearning.apply(model, data, baseline(run.retainRows()), cachingAttributions(method))) {
             Relearning.Result result = Relearning.run(edited.edit().model(), data, measurer, training, params,
                     edited.before(), edited.after());
             JsonObject json = new JsonObject();

@@ -14,8 +14,11 @@ import java.util.List;
  *     the attribution did not separate them and the lower index was taken (ours, a diagnostic; e.g. Slim
  *     after one Adam step, when every coefficient has moved by the same −lr)
  * @param note empty, or why nothing was ablated (a ratio that rounds to 0 units per layer)
+ * @param attribution how the scores were obtained (computed, or reused from another ratio's run through
+ *     {@link AttributionCache}) and how long computing them took; null when nothing was attributed
  */
-public record NeuronAblation(int width, int perLayer, List<int[]> units, int tied, String note) {
+public record NeuronAblation(int width, int perLayer, List<int[]> units, int tied, String note,
+                             AttributionCache.Attribution attribution) {
     public NeuronAblation {
         units = List.copyOf(units);
     }
@@ -23,7 +26,7 @@ public record NeuronAblation(int width, int perLayer, List<int[]> units, int tie
     /** The result of a ratio that asks for 0 units of a {@code width}-wide layer: nothing is ablated, and this says so. */
     static NeuronAblation none(double ratio, int width, int layers) {
         return new NeuronAblation(width, 0, java.util.Collections.nCopies(layers, new int[0]), 0,
-                "ratio " + ratio + " × " + width + " units per layer rounds to 0 units: nothing was ablated");
+                "ratio " + ratio + " × " + width + " units per layer rounds to 0 units: nothing was ablated", null);
     }
 
     /**
@@ -59,6 +62,7 @@ public record NeuronAblation(int width, int perLayer, List<int[]> units, int tie
         json.add("units", layers);
         json.addProperty("tied", tied);
         if (!note.isEmpty()) json.addProperty("note", note);
+        if (attribution != null) json.add("attribution", attribution.toJson());
         return json;
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.tinymem.model.CausalLm;
+import org.tinymem.unlearn.Edit;
 import org.tinymem.unlearn.UnlearnSets;
 import org.tinymem.unlearn.Unlearner;
 
@@ -35,6 +36,7 @@ public abstract sealed class NeuronUnlearner implements Unlearner
     public static final double[] PAPER_GATE_RATIOS = {1e-5, 1e-4, 1e-3, 1e-2, 0.05, 0.1};
 
     private NeuronAblation lastAblation;
+    private AttributionCache cache;
 
     /**
      * The attribution of every unit, {@code [layer][unit]}: the higher, the more the unit carries the
@@ -55,7 +57,15 @@ public abstract sealed class NeuronUnlearner implements Unlearner
             lastAblation = NeuronAblation.none(params().ratio(), width, model.layers());
             return 0;
         }
-        float[][] scores = attribute(model, sets);
+        AttributionCache.Scores attributed;
+        if (cache == null) {
+            long started = System.nanoTime();
+            float[][] computed = attribute(model, sets);
+            attributed = new AttributionCache.Scores(computed, AttributionCache.Attribution.computed((System.nanoTime() - started) / 1e9, null));
+        } else {
+            attributed = cache.scores(this, model, sets, () -> attribute(model, sets));
+        }
+        float[][] scores = attributed.scores();
         List<int[]> units = new ArrayList<>();
         int tied = 0;
         for (int layer = 0; layer < model.layers(); layer++) {
@@ -64,8 +74,30 @@ public abstract sealed class NeuronUnlearner implements Unlearner
             units.add(top);
             tied += NeuronAblation.tiedAtCut(scores[layer], top);
         }
-        lastAblation = new NeuronAblation(width, perLayer, units, tied, "");
+        lastAblation = new NeuronAblation(width, perLayer, units, tied, "", attributed.attribution());
         return lastAblation.total();
+    }
+
+    /**
+     * Reuses attributions across the ratios of a grid through {@code cache} (null: compute them every
+     * time, the default). Returns this method.
+     */
+    public NeuronUnlearner cachingAttributions(AttributionCache cache) {
+        this.cache = cache;
+        return this;
+    }
+
+    /**
+     * Times the edit as {@link Unlearner#unlearnInPlace} does; when the attribution was read back from
+     * the {@link AttributionCache}, the seconds its computation took are added, so the method's reported
+     * time is what running it alone costs (Table 1/2's time column and the selection's time rule).
+     */
+    @Override
+    public Edit unlearnInPlace(CausalLm model, UnlearnSets sets) {
+        Edit edit = Unlearner.super.unlearnInPlace(model, sets);
+        AttributionCache.Attribution attribution = lastAblation == null ? null : lastAblation.attribution();
+        if (attribution == null || !attribution.reused()) return edit;
+        return new Edit(edit.model(), edit.ablated(), edit.unit(), edit.seconds() + attribution.seconds());
     }
 
     /**

@@ -101,7 +101,7 @@ class NeuronMethodsTest {
         float[] separated = {3f, 2f, 1f};
         assertEquals(0, NeuronAblation.tiedAtCut(separated, NeuronUnlearner.top(separated, 1)));
         assertEquals(0, NeuronAblation.tiedAtCut(separated, NeuronUnlearner.top(separated, 3)), "nothing left in place");
-        NeuronAblation ablation = new NeuronAblation(4, 2, List.of(top), 2, "");
+        NeuronAblation ablation = new NeuronAblation(4, 2, List.of(top), 2, "", null);
         assertEquals(2, ablation.toJson().get("tied").getAsInt(), "unlearn.json reports it");
     }
 }
