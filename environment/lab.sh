@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the classic Jupyter Notebook on 127.0.0.1 with the TinyMem Java kernel, rooted at notebooks/.
-# Installs the Notebook UI (environment/setup-notebooks.sh --with-ui) and the kernel when missing.
+# Installs the Notebook UI (environment/setup-notebooks.sh --with-ui) when missing; ensure-kernel.sh installs or
+# refreshes the kernel.
 #
 #   environment/lab.sh [jupyter-notebook options...]     e.g. --port 8890
 # Environment: TINYMEM_LAB_PORT (default 8888), TINYMEM_THREADS (PyTorch threads of the kernel).
@@ -10,10 +11,11 @@ ENV_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$ENV_DIR")"
 say() { echo "[lab] $*"; }
 
-if ! command -v jupyter-notebook >/dev/null || [ ! -f "$ENV_DIR/jupyter/kernels/tinymem-java/kernel.json" ]; then
-  say "the Notebook UI or the TinyMem kernel is missing: running environment/setup-notebooks.sh --with-ui"
+if ! command -v jupyter-notebook >/dev/null; then
+  say "the Notebook UI is missing: running environment/setup-notebooks.sh --with-ui"
   bash "$ENV_DIR/setup-notebooks.sh" --with-ui
 fi
+bash "$ENV_DIR/ensure-kernel.sh" # installed, and on the current library
 command -v jupyter-notebook >/dev/null || { echo "[lab] error: jupyter-notebook still missing after setup" >&2; exit 1; }
 
 # shellcheck source=kernel-env.sh

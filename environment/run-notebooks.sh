@@ -64,18 +64,7 @@ fi
 # The kernel must see the current library: (re)build and (re)install it when it is missing or stale.
 kernel="${TINYMEM_KERNEL:-tinymem-java}"
 if [ -z "${TINYMEM_KERNEL:-}" ]; then
-  spec="$ENV_DIR/jupyter/kernels/tinymem-java/kernel.json"
-  lib_jar="$(ls "$ROOT"/lib/target/tinymem-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1 || true)"
-  if [ ! -f "$spec" ]; then
-    say "kernelspec tinymem-java missing: running environment/setup-notebooks.sh"
-    bash "$ENV_DIR/setup-notebooks.sh"
-  elif [ -z "$lib_jar" ] || [ -n "$(find "$ROOT/lib/src/main" "$ROOT/environment/kernel/src/main" -newer "$lib_jar" -print -quit)" ]; then
-    say "library sources are newer than its jar: rebuilding (environment/setup-notebooks.sh --rebuild)"
-    bash "$ENV_DIR/setup-notebooks.sh" --rebuild
-  elif [ -n "$(find "$lib_jar" -newer "$spec" -print -quit)" ]; then
-    say "library jar is newer than the kernelspec: refreshing it (environment/setup-notebooks.sh)"
-    bash "$ENV_DIR/setup-notebooks.sh"
-  fi
+  bash "$ENV_DIR/ensure-kernel.sh"
   # shellcheck source=kernel-env.sh
   . "$ENV_DIR/kernel-env.sh"
 fi

@@ -69,10 +69,22 @@ if [ "$rebuild" = 1 ] || [ ! -f "$KERNEL_JAR" ] || [ -z "$(lib_jar)" ]; then
 else
   say "jars present: $(lib_jar), $KERNEL_JAR"
 fi
-LIB_JAR="$(lib_jar)"
 
 # 4. Kernelspec ---------------------------------------------------------------------------------
-mkdir -p "$KERNEL_DIR"
+mkdir -p "$KERNEL_DIR/jars"
+# A kernel reads classes from its jars for as long as it lives, and `mvn package` rewrites lib/target's jar in
+# place: a notebook running while the library was rebuilt (by `./tinymem ...` after an edit) died on its next
+# new class. The kernel therefore runs on copies, replaced by rename only (a running kernel keeps the file it
+# opened), and refreshed here when the built jars differ.
+kernel_copy() { # SOURCE -> its copy in $KERNEL_DIR/jars (same name), refreshed when the source differs
+  local copy="$KERNEL_DIR/jars/$(basename "$1")"
+  if [ ! -f "$copy" ] || ! cmp -s "$1" "$copy"; then
+    cp -p "$1" "$copy.$$" && mv -f "$copy.$$" "$copy"
+  fi
+  echo "$copy"
+}
+LIB_JAR="$(kernel_copy "$(lib_jar)")"
+KERNEL_JAR="$(kernel_copy "$KERNEL_JAR")"
 say "resolving the library class path"
 (cd "$ROOT" && mvn -q -B -Dstyle.color=never -o -pl lib dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$KERNEL_DIR/library.classpath" \
   || mvn -q -B -Dstyle.color=never -pl lib dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$KERNEL_DIR/library.classpath")
