@@ -21,6 +21,17 @@ class NextTokenLossTest {
                 .mapToObj(r -> random.ints(length, 0, vocab).toArray()).toList();
     }
 
+    /** Every parameter's gradient of {@code actual} equals {@code expected}'s, to 1e-3 of the tensor's largest. */
+    private static void assertSameGradients(Gpt expected, Gpt actual) {
+        expected.parameters().forEach((name, p) -> {
+            float[] b = p.getGradient().toFloatArray();
+            float[] a = actual.parameters().get(name).getGradient().toFloatArray();
+            double scale = 1e-6;
+            for (float v : b) scale = Math.max(scale, Math.abs(v));
+            for (int i = 0; i < a.length; i++) assertEquals(b[i], a[i], 1e-3 * scale, name + "[" + i + "]");
+        });
+    }
+
     /** The sliced large-vocabulary loss equals logSoftmax + gather in value and in every gradient. */
     @Test
     void slicedLossMatchesTheFullLossAndItsGradients() {
@@ -30,8 +41,6 @@ class NextTokenLossTest {
              Gpt reference = Gpt.initialize(config, 3, manager)) {
             // 9 rows × 149 targets > one 1,024-position slice, so slices and their concatenation are exercised.
             NDArray tokens = TokenBatch.pack(manager, randomRows(9, 150, config.vocabSize(), 4), -1);
-            Map<String, float[]> sliced = new HashMap<>();
-            Map<String, float[]> full = new HashMap<>();
             float slicedLoss;
             float fullLoss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -42,7 +51,6 @@ class NextTokenLossTest {
                 collector.backward(loss);
                 slicedLoss = loss.getFloat();
             }
-            model.parameters().forEach((name, p) -> sliced.put(name, p.getGradient().toFloatArray()));
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray inputs = tokens.get(":, :-1");
                 NDArray targets = tokens.get(":, 1:");
@@ -52,17 +60,8 @@ class NextTokenLossTest {
                 collector.backward(loss);
                 fullLoss = loss.getFloat();
             }
-            reference.parameters().forEach((name, p) -> full.put(name, p.getGradient().toFloatArray()));
             assertEquals(fullLoss, slicedLoss, 1e-4);
-            for (String name : full.keySet()) {
-                float[] a = sliced.get(name);
-                float[] b = full.get(name);
-                double scale = 1e-6;
-                for (float v : b) scale = Math.max(scale, Math.abs(v));
-                for (int i = 0; i < a.length; i++) {
-                    assertEquals(b[i], a[i], 1e-3 * scale, name + "[" + i + "]");
-                }
-            }
+            assertSameGradients(reference, model);
         }
     }
 
@@ -104,13 +103,7 @@ class NextTokenLossTest {
             assertEquals(12, flagged.length);
             for (int r = 0; r < 12; r++) assertEquals(full[r], flagged[r], 1e-3 + 1e-5 * Math.abs(full[r]), "row " + r);
             assertEquals(fullProbability, flaggedProbability, 1e-5 + 1e-5 * fullProbability);
-            model.parameters().forEach((name, p) -> {
-                float[] a = p.getGradient().toFloatArray();
-                float[] b = reference.parameters().get(name).getGradient().toFloatArray();
-                double scale = 1e-6;
-                for (float v : b) scale = Math.max(scale, Math.abs(v));
-                for (int i = 0; i < a.length; i++) assertEquals(b[i], a[i], 1e-3 * scale, name + "[" + i + "]");
-            });
+            assertSameGradients(reference, model);
             NDArray none = manager.zeros(new ai.djl.ndarray.types.Shape(12, 59));
             assertThrows(IllegalArgumentException.class, () -> NextTokenLoss.flaggedRowSums(model, tokens, none, Intervention.NONE));
         }

@@ -35,6 +35,11 @@ public final class MemorizingModel {
         sets = new UnlearnSets(probes.stream().map(UnlearnSets::fullSequence).toList(), clean);
     }
 
+    /** The probes the model memorizes, with their prompt / continuation roles, and the clean rows as the retain set. */
+    public UnlearnSets memorizedWithRoles() {
+        return UnlearnSets.ofProbes(org.tinymem.eval.Memorization.memorizedProbes(model, probes), clean);
+    }
+
     public static synchronized MemorizingModel get() {
         if (instance == null) instance = new MemorizingModel();
         return instance;

@@ -8,7 +8,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tinymem.eval.Memorization;
 import org.tinymem.unlearn.Edit;
 import org.tinymem.unlearn.MemorizingModel;
 import org.tinymem.unlearn.UnlearnSets;
@@ -21,7 +20,7 @@ class AttributionCacheTest {
     @BeforeAll
     static void train() {
         fixture = MemorizingModel.get();
-        sets = UnlearnSets.ofProbes(Memorization.memorizedProbes(fixture.model, fixture.probes), fixture.clean);
+        sets = fixture.memorizedWithRoles();
     }
 
     private static IntegratedGradients ig(double ratio, int steps) {

@@ -36,7 +36,7 @@ class NeuronUnlearnersTest {
     @BeforeAll
     static void train() {
         fixture = MemorizingModel.get();
-        sets = UnlearnSets.ofProbes(Memorization.memorizedProbes(fixture.model, fixture.probes), fixture.clean);
+        sets = fixture.memorizedWithRoles();
         assertTrue(sets.unlearn().size() >= 6, "the fixture memorizes");
     }
 
