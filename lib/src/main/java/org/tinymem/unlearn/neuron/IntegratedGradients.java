@@ -88,6 +88,8 @@ public final class IntegratedGradients extends NeuronUnlearner {
                             float[] summand = gradient.toFloatArray();
                             for (int j = 0; j < width; j++) integrated[layer][j] += summand[j] / (double) params.steps();
                         }
+                        progress().update((long) layer * params.steps() + k, (long) model.layers() * params.steps(),
+                                "ig: block " + layer + ", step " + k + "/" + params.steps());
                     }
                 }
             }

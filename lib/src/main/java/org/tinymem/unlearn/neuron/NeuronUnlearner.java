@@ -37,6 +37,7 @@ public abstract sealed class NeuronUnlearner implements Unlearner
 
     private NeuronAblation lastAblation;
     private AttributionCache cache;
+    private org.tinymem.util.Progress progress = org.tinymem.util.Progress.silent();
 
     /**
      * The attribution of every unit, {@code [layer][unit]}: the higher, the more the unit carries the
@@ -76,6 +77,22 @@ public abstract sealed class NeuronUnlearner implements Unlearner
         }
         lastAblation = new NeuronAblation(width, perLayer, units, tied, "", attributed.attribution());
         return lastAblation.total();
+    }
+
+    /**
+     * This method, reporting its attribution's progress to {@code newProgress} (Zero and IG, the slow
+     * ones, report; the others are quick). Unlike the weight methods' copies, it is this instance, so
+     * {@link #lastAblation()} and the {@link AttributionCache} stay where the caller set and reads them.
+     */
+    @Override
+    public NeuronUnlearner reporting(org.tinymem.util.Progress newProgress) {
+        this.progress = newProgress;
+        return this;
+    }
+
+    /** Where {@link #attribute} reports its progress (silent unless {@link #reporting} said otherwise). */
+    protected org.tinymem.util.Progress progress() {
+        return progress;
     }
 
     /**

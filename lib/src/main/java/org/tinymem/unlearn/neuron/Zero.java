@@ -63,6 +63,8 @@ public final class Zero extends NeuronUnlearner {
         double[][] raised = new double[model.layers()][width];
         double count = 0;
         int rowsPerBatch = Math.min(params.rowsPerPass(), sets.unlearn().size());
+        long total = (long) model.layers() * width * ((sets.unlearn().size() + rowsPerBatch - 1) / rowsPerBatch);
+        long scored = 0;
         try (NDManager scratch = model.manager().newSubManager()) {
             for (ContinuationBatch batch : ContinuationBatch.of(sets, rowsPerBatch)) {
                 try (NDManager batchManager = scratch.newSubManager()) {
@@ -79,6 +81,8 @@ public final class Zero extends NeuronUnlearner {
                             int units = Math.min(unitsPerPass, width - first);
                             float[] ablated = ablatedSums(model, tokens, mask, layer, first, units, width);
                             for (int u = 0; u < units; u++) raised[layer][first + u] += ablated[u] - original;
+                            scored += units;
+                            progress().update(scored, total, "zero: units scored, block " + layer);
                         }
                     }
                 }
