@@ -46,7 +46,8 @@ import org.tinymem.unlearn.Unlearner;
  *       artifact probe as the forget set (Greedy and SOU stop early on a model that memorizes nothing, so
  *       their times are then lower bounds); a run costs the fixed part plus its epochs × the part per epoch, plus one
  *       evaluation, and an epoch ladder ({@link SweepPlan#ladder}) its largest member plus one
- *       evaluation per member; each model's unedited evaluation is counted once (it is cached).</li>
+ *       evaluation per member; each model's unedited evaluation is counted once (it is cached), and a neuron
+ *       method's runs that differ only in the ratio count one attribution ({@link #attributionGroup}).</li>
  * </ul>
  * Stages run in order; within a stage the items go, in plan order, to whichever of {@code workers} is
  * free first, as {@link LocalEngine} hands them out. The estimate assumes the workers do not slow each
@@ -98,12 +99,15 @@ public final class PlanCost {
         Map<String, double[]> byKind = new LinkedHashMap<>(); // runs, items, seconds
         Map<Integer, Double> stageSeconds = new LinkedHashMap<>();
         java.util.Set<String> evaluatedModels = new java.util.HashSet<>();
+        java.util.Set<String> attributed = new java.util.HashSet<>();
         for (int stage : plan.stages()) {
             List<PlanEntry> inStage = plan.entries().stream().filter(e -> e.stage() == stage).toList();
             List<Double> items = new ArrayList<>();
             for (List<PlanEntry> item : LocalEngine.ladders(plan, inStage)) {
                 PlanEntry first = item.get(0);
-                double seconds = seconds(item);
+                String group = attributionGroup(first);
+                // a neuron method's other ratios read the first one's attribution back (AttributionCache): evaluation only
+                double seconds = group != null && !attributed.add(group) ? item.size() * evaluation(sourceSpec(first)) : seconds(item);
                 if (first.command().equals("unlearn") && evaluatedModels.add(first.option("--model"))) {
                     seconds += evaluation(sourceSpec(first)); // the unedited model, measured once and cached
                 }
@@ -118,6 +122,21 @@ public final class PlanCost {
         List<Line> lines = new ArrayList<>();
         byKind.forEach((what, s) -> lines.add(new Line(what, (int) s[0], (int) s[1], s[2])));
         return new Estimate(lines, stageSeconds, workers);
+    }
+
+    /**
+     * For a neuron method's run, what its attribution depends on: the command without {@code --ratio}
+     * (model, method and every other option), so runs with the same group share one attribution through
+     * the {@link org.tinymem.unlearn.neuron.AttributionCache}; null for anything else. The estimate counts
+     * the attribution for the first run of a group only, which assumes it finished before the others began
+     * (one worker per model's grid; parallel workers may each compute it once).
+     */
+    static String attributionGroup(PlanEntry e) {
+        if (!e.command().equals("unlearn") || !UnlearnMethods.NEURONS.contains(e.option("--method"))) return null;
+        List<String> args = new ArrayList<>(e.args());
+        int ratio = args.indexOf("--ratio");
+        if (ratio >= 0) args.subList(ratio, Math.min(args.size(), ratio + 2)).clear();
+        return String.join(" ", args);
     }
 
     /** The wall time of {@code items} (seconds, in order) handed to the first free of {@code workers}. */

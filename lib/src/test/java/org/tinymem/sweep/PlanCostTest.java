@@ -50,4 +50,21 @@ class PlanCostTest {
         assertTrue(measured.stream().anyMatch(m -> m.contains("training step")), measured.toString());
         assertFalse(java.nio.file.Files.exists(dir.resolve(SweepPlan.FILE)), "an estimate writes nothing");
     }
+
+    @Test
+    void aNeuronMethodsRatiosShareOneAttributionGroup() {
+        java.util.function.BiFunction<String, List<String>, PlanEntry> unlearn = (method, more) -> {
+            List<String> args = new ArrayList<>(List.of("--model", "M", "--method", method));
+            args.addAll(more);
+            return PlanEntry.of(0, 1, "unlearn", args);
+        };
+        String zeroLow = PlanCost.attributionGroup(unlearn.apply("zero", List.of("--ratio", "0.01", "--seed", "0")));
+        assertEquals(zeroLow, PlanCost.attributionGroup(unlearn.apply("zero", List.of("--ratio", "0.1", "--seed", "0"))));
+        assertEquals("--model M --method zero --seed 0", zeroLow);
+        assertNotEquals(PlanCost.attributionGroup(unlearn.apply("slim", List.of("--ratio", "0.01", "--epochs", "10"))),
+                PlanCost.attributionGroup(unlearn.apply("slim", List.of("--ratio", "0.01", "--epochs", "20"))), "epochs change the scores");
+        assertNotEquals(zeroLow, PlanCost.attributionGroup(unlearn.apply("act", List.of("--ratio", "0.01", "--seed", "0"))));
+        assertNull(PlanCost.attributionGroup(unlearn.apply("balanced-subnet", List.of("--ratio", "0.01"))), "weight methods rank per ratio run");
+        assertNull(PlanCost.attributionGroup(PlanEntry.of(0, 1, "finetune", List.of("--model", "M", "--recipe", "clean"))));
+    }
 }
