@@ -102,9 +102,10 @@ public final class UnlearnMethods {
         });
     }
 
-    /** The names of the methods that are not in the paper (baselines from the unlearning literature). */
     /** The neuron-level methods (Chang et al. 2024; {@code NeuronUnlearner}): their unit is MLP hidden units. */
     public static final Set<String> NEURONS = Set.of("zero", "act", "slim", "hc", "ig");
+
+    /** The names of the methods that are not in the paper (baselines from the unlearning literature). */
     public static final Set<String> BASELINES = Set.of("ga", "gd", "npo");
 
     private UnlearnMethods() {}

@@ -33,9 +33,12 @@ import org.tinymem.util.Sha256;
  * costs the reuse.
  */
 public final class AttributionCache {
+    /** No records: every attribution is computed (and timed), as without a cache. */
+    public static final AttributionCache NONE = new AttributionCache(null);
+
     private final Path dir;
 
-    /** Records in {@code dir} (a TinyMem run's {@code baseline-cache}, beside the unedited model's measures). */
+    /** Records in {@code dir} (a TinyMem run's {@code baseline-cache}, beside the unedited model's measures); null: {@link #NONE}. */
     public AttributionCache(Path dir) {
         this.dir = dir;
     }
@@ -60,20 +63,27 @@ public final class AttributionCache {
 
     /** {@code method}'s attribution of {@code model} on {@code sets}: read back when a record matches, else {@code compute}d and saved. */
     Scores scores(NeuronUnlearner method, CausalLm model, UnlearnSets sets, Supplier<float[][]> compute) {
+        if (dir == null) return timed(compute, null);
         String key = key(method, model, sets);
         Path file = dir.resolve("attribution-" + key.substring(0, 24) + ".json");
         Scores saved = read(file, key);
         if (saved != null) return saved;
-        long started = System.nanoTime();
-        float[][] scores = compute.get();
-        double seconds = (System.nanoTime() - started) / 1e9;
+        Scores computed = timed(compute, file);
         try {
             Files.createDirectories(dir);
-            Json.write(file, json(key, method.method(), scores, seconds));
+            Json.write(file, json(key, method.method(), computed.scores(), computed.attribution().seconds()));
         } catch (IOException | UncheckedIOException e) {
-            return new Scores(scores, Attribution.computed(seconds, null)); // read-only: computed every time, as before
+            // read-only: computed every time, as before
+            return new Scores(computed.scores(), Attribution.computed(computed.attribution().seconds(), null));
         }
-        return new Scores(scores, Attribution.computed(seconds, file));
+        return computed;
+    }
+
+    /** {@code compute}'s scores with the seconds it took, to be saved in {@code file} (null: not saved). */
+    private static Scores timed(Supplier<float[][]> compute, Path file) {
+        long started = System.nanoTime();
+        float[][] scores = compute.get();
+        return new Scores(scores, Attribution.computed((System.nanoTime() - started) / 1e9, file));
     }
 
     /** SHA-256 of the weights, the unlearn rows and roles, the method's name, every parameter but the ratio, and the thread count. */

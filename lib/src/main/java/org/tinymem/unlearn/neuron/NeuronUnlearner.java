@@ -36,7 +36,7 @@ public abstract sealed class NeuronUnlearner implements Unlearner
     public static final double[] PAPER_GATE_RATIOS = {1e-5, 1e-4, 1e-3, 1e-2, 0.05, 0.1};
 
     private NeuronAblation lastAblation;
-    private AttributionCache cache;
+    private AttributionCache cache = AttributionCache.NONE;
     private org.tinymem.util.Progress progress = org.tinymem.util.Progress.silent();
 
     /**
@@ -58,14 +58,7 @@ public abstract sealed class NeuronUnlearner implements Unlearner
             lastAblation = NeuronAblation.none(params().ratio(), width, model.layers());
             return 0;
         }
-        AttributionCache.Scores attributed;
-        if (cache == null) {
-            long started = System.nanoTime();
-            float[][] computed = attribute(model, sets);
-            attributed = new AttributionCache.Scores(computed, AttributionCache.Attribution.computed((System.nanoTime() - started) / 1e9, null));
-        } else {
-            attributed = cache.scores(this, model, sets, () -> attribute(model, sets));
-        }
+        AttributionCache.Scores attributed = cache.scores(this, model, sets, () -> attribute(model, sets));
         float[][] scores = attributed.scores();
         List<int[]> units = new ArrayList<>();
         int tied = 0;
@@ -100,7 +93,7 @@ public abstract sealed class NeuronUnlearner implements Unlearner
      * time, the default). Returns this method.
      */
     public NeuronUnlearner cachingAttributions(AttributionCache cache) {
-        this.cache = cache;
+        this.cache = cache == null ? AttributionCache.NONE : cache;
         return this;
     }
 
