@@ -101,18 +101,24 @@ public final class TrainRun {
     }
 
     public static Outcome run(RunSpec spec, Path dir, NDManager manager, Progress progress) {
-        claim(dir, spec);
+        boolean existing = claim(dir, spec);
+        // A finished run is read back from its last checkpoint and nothing in its directory is written again:
+        // its provenance names the code, threads and time that produced it, not those of whoever reuses it.
+        boolean finished = existing && Files.isRegularFile(dir.resolve(METRICS)) && Files.isRegularFile(dir.resolve(ModelFiles.WEIGHTS));
         Plan plan = Plan.of(spec);
         TinyMemData data = plan.buildData(); // before run.json: a missing corpus leaves the directory unclaimed
         if (spec.withoutArtifacts()) plan = plan.sameStepsWithout(spec.kind().buildData(spec).train().size(), data.train().size());
-        Json.write(dir.resolve(SPEC), spec.toJson());
-        Json.write(dir.resolve(PROVENANCE), Provenance.of(plan, spec.seed(), data.fingerprint()));
-        spec.kind().writeTokenSets(data, dir);
+        if (!finished) {
+            Json.write(dir.resolve(SPEC), spec.toJson());
+            writeProvenance(dir.resolve(PROVENANCE), Provenance.of(plan, spec.seed(), data.fingerprint()));
+            spec.kind().writeTokenSets(data, dir);
+        }
         try (CausalLm model = plan.model().initialize(spec.seed(), manager)) {
             Regularizer regularizer = spec.regularizer() == null ? Regularizer.NONE : spec.regularizer().create(model, spec.seed());
             Trainer.Result result = new Trainer(plan.training(), spec.kind().measures().evaluator(data), dir, progress)
                     .withRegularizer(regularizer).train(model, data.train());
             Map<String, Double> metrics = result.last().metrics();
+            if (finished) return new Outcome(result, metrics, regularizer.withDeployed(model, Models::parameterCount));
             // The saved model is the one that was measured (example-tied dropout: memorization units dropped).
             long parameters = regularizer.withDeployed(model, deployed -> {
                 Models.save(deployed, dir, Map.of("run", spec.toJson().toString()));
@@ -132,6 +138,24 @@ public final class TrainRun {
             writeHistory(dir.resolve(HISTORY), result.history());
             return new Outcome(result, metrics, parameters);
         }
+    }
+
+    /**
+     * Writes a run's provenance when it starts. A run resumed from a checkpoint keeps the provenance it started
+     * with and gains a {@code resumed} entry per resumption (the same fields: code version, threads, time), since
+     * the code or the thread count may have changed in between.
+     */
+    static void writeProvenance(Path file, JsonObject current) {
+        if (!Files.isRegularFile(file)) {
+            Json.write(file, current);
+            return;
+        }
+        JsonObject original = Json.read(file);
+        com.google.gson.JsonArray resumed = original.has("resumed") ? original.getAsJsonArray("resumed") : new com.google.gson.JsonArray();
+        current.remove("config"); // the spec is the same (claim checked it); keep the entry short
+        resumed.add(current);
+        original.add("resumed", resumed);
+        Json.write(file, original);
     }
 
     /** {@code history.csv}: epoch, step, train_loss, train_seconds and every metric (sorted by name). */
