@@ -65,7 +65,7 @@ public final class SweepResults {
             if (status == ResultStore.Status.DONE || status == ResultStore.Status.STALE) { // stale: shown, never selected
                 Path result = plan.result(e);
                 Path file = result.resolve(resultFile(e.command()));
-                if (Files.isRegularFile(file)) flatten(Json.read(file), "", row, 1);
+                if (Files.isRegularFile(file)) flatten(Json.read(file), "", row, 2); // e.g. neurons_attribution_seconds
                 Path entry = result.resolve(ResultStore.ENTRY);
                 if (Files.isRegularFile(entry)) {
                     JsonObject how = Json.read(entry);

@@ -114,6 +114,29 @@ class PooledSelectionTest {
         assertEquals(3, Files.readAllLines(plan.dir().resolve("selected.csv")).size());
     }
 
+    /** Fields two objects deep become columns: a neuron run's shared attribution (reused, seconds) is one. */
+    @Test
+    void nestedResultFieldsBecomeColumnsTwoLevelsDeep() throws Exception {
+        SweepPlan plan = SweepPlan.of(dir.resolve("nested"), List.of(balancedSubnet(model("nested-model", Artifact.Kind.NOISE), "0.1")));
+        plan.write();
+        JsonObject json = result(80, 0, 90, 88.2);
+        JsonObject attribution = new JsonObject();
+        attribution.addProperty("reused", true);
+        attribution.addProperty("seconds", 385.8);
+        JsonObject neurons = new JsonObject();
+        neurons.addProperty("per_layer", 5);
+        neurons.add("attribution", attribution);
+        neurons.add("units", new com.google.gson.JsonArray()); // arrays are not columns
+        json.add("neurons", neurons);
+        Files.createDirectories(plan.result(plan.entry(0)));
+        Json.write(plan.result(plan.entry(0)).resolve("unlearn.json"), json);
+        Map<String, String> row = SweepResults.rows(new ResultStore(plan)).get(0);
+        assertEquals("5", row.get("neurons_per_layer"));
+        assertEquals("true", row.get("neurons_attribution_reused"));
+        assertEquals(385.8, Double.parseDouble(row.get("neurons_attribution_seconds")), 1e-12);
+        assertFalse(row.containsKey("neurons_units"));
+    }
+
     /**
      * The paper's inclusion rule holds for pooled settings too: a setting one of whose runs took longer
      * than its model's Extra fine-tune is passed over for a slower-scoring one in time; when no setting is
