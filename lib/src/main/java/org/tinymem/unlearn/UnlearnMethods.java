@@ -28,6 +28,11 @@ import org.tinymem.unlearn.weight.Subnet;
  */
 public final class UnlearnMethods {
     private static final Map<String, Function<Options, Unlearner>> METHODS = new LinkedHashMap<>();
+    /**
+     * Variants kept to explain a published number, not methods of their own: {@link #create} builds them,
+     * {@link #names} does not list them, so no notebook or table runs them unasked.
+     */
+    private static final Map<String, Function<Options, Unlearner>> DIAGNOSTICS = new LinkedHashMap<>();
 
     static {
         METHODS.put("greedy", o -> {
@@ -57,6 +62,12 @@ public final class UnlearnMethods {
             o.only("zero", Set.of("ratio"));
             Zero.Params d = Zero.Params.defaults();
             return new Zero(new Zero.Params(o.ratio(d.ratio()), d.rowsPerPass()));
+        });
+        // the reference code's Zero, which keeps one unit and zeroes the rest of its layer (Zero's Javadoc)
+        DIAGNOSTICS.put("zero-keep-one", o -> {
+            o.only("zero-keep-one", Set.of("ratio"));
+            Zero.Params d = Zero.Params.defaults();
+            return Zero.keepOne(new Zero.Params(o.ratio(d.ratio()), d.rowsPerPass()));
         });
         METHODS.put("act", o -> {
             o.only("act", Set.of("ratio"));
@@ -177,9 +188,10 @@ public final class UnlearnMethods {
 
     /** The method named {@code name} with {@code options} applied; unknown names and bad values are errors. */
     public static Unlearner create(String name, Options options) {
-        Function<Options, Unlearner> factory = METHODS.get(name);
+        Function<Options, Unlearner> factory = METHODS.containsKey(name) ? METHODS.get(name) : DIAGNOSTICS.get(name);
         if (factory == null) {
-            throw new IllegalArgumentException("unknown method '" + name + "': use one of " + String.join(", ", names()));
+            throw new IllegalArgumentException("unknown method '" + name + "': use one of " + String.join(", ", names())
+                    + " (diagnostic variants: " + String.join(", ", DIAGNOSTICS.keySet()) + ")");
         }
         return factory.apply(options);
     }

@@ -18,7 +18,10 @@ import org.tinymem.unlearn.UnlearnSets;
  *
  * <p>Ours vs. the reference code: MemPi's {@code fast_zero_out_vector} ablates one unit at a time as
  * described here; the TinyMem reference's variant instead keeps one unit and zeroes the others of
- * the layer, which measures something else (a defect, SPEC §7). To be fast we score many units per
+ * the layer, which measures something else (a defect, SPEC §7; {@code src/localize/neuron/zero_out.py}
+ * builds {@code mask = zeros(inner_dim); mask[idx] = 1} and {@code Patch} multiplies the activations by it).
+ * {@link #keepOne} reproduces that variant as a diagnostic ({@code --method zero-keep-one}), to measure how
+ * much of the paper's Zero rows it explains; it is not one of the paper's methods. To be fast we score many units per
  * forward pass: the batch is repeated once per unit, each copy with its own unit zeroed through the
  * {@link Intervention#mlpHidden} hook; the scores are the same as one pass per unit.
  */
@@ -42,14 +45,28 @@ public final class Zero extends NeuronUnlearner {
     }
 
     private final Params params;
+    private final boolean keepOne;
 
     public Zero(Params params) {
+        this(params, false);
+    }
+
+    private Zero(Params params, boolean keepOne) {
         this.params = params;
+        this.keepOne = keepOne;
+    }
+
+    /**
+     * The reference code's variant (diagnostic, not the paper's definition): the score of unit j is the loss
+     * with every <em>other</em> unit of its layer zeroed, minus the original loss; the top scores are ablated.
+     */
+    public static Zero keepOne(Params params) {
+        return new Zero(params, true);
     }
 
     @Override
     public String method() {
-        return "zero";
+        return keepOne ? "zero-keep-one" : "zero";
     }
 
     @Override
@@ -79,7 +96,7 @@ public final class Zero extends NeuronUnlearner {
                     for (int layer = 0; layer < model.layers(); layer++) {
                         for (int first = 0; first < width; first += unitsPerPass) {
                             int units = Math.min(unitsPerPass, width - first);
-                            float[] ablated = ablatedSums(model, tokens, mask, layer, first, units, width);
+                            float[] ablated = ablatedSums(model, tokens, mask, layer, first, units, width, keepOne);
                             for (int u = 0; u < units; u++) raised[layer][first + u] += ablated[u] - original;
                             scored += units;
                             progress().update(scored, total, "zero: units scored, block " + layer);
@@ -92,15 +109,18 @@ public final class Zero extends NeuronUnlearner {
         return toFloats(raised);
     }
 
-    /** Σ continuation nll of the batch with unit {@code first + u} of {@code layer} zeroed, for u < {@code units}. */
+    /**
+     * Σ continuation nll of the batch with unit {@code first + u} of {@code layer} zeroed (or, {@code keepOne},
+     * with every other unit of the layer zeroed), for u < {@code units}.
+     */
     private static float[] ablatedSums(CausalLm model, NDArray tokens, NDArray mask, int layer, int first, int units,
-                                       int width) {
+                                       int width, boolean keepOne) {
         try (NDScope ignored = new NDScope()) {
             int rows = Math.toIntExact(tokens.getShape().get(0));
             float[] keep = new float[units * rows * width];
-            java.util.Arrays.fill(keep, 1f);
+            java.util.Arrays.fill(keep, keepOne ? 0f : 1f);
             for (int u = 0; u < units; u++) {
-                for (int r = 0; r < rows; r++) keep[(u * rows + r) * width + first + u] = 0f;
+                for (int r = 0; r < rows; r++) keep[(u * rows + r) * width + first + u] = keepOne ? 1f : 0f;
             }
             NDArray unitMask = tokens.getManager().create(keep, new Shape(units * rows, 1, width));
             Intervention zeroOne = new Intervention() {

@@ -25,7 +25,9 @@ import org.tinymem.model.NextTokenLoss;
 import org.tinymem.model.TokenBatch;
 import org.tinymem.unlearn.Edit;
 import org.tinymem.unlearn.MemorizingModel;
+import org.tinymem.unlearn.UnlearnMethods;
 import org.tinymem.unlearn.UnlearnSets;
+import org.tinymem.unlearn.Unlearner;
 
 /** The five neuron methods on the {@link org.tinymem.unlearn.TinyMemorizer} fixture and against independent computations. */
 class NeuronUnlearnersTest {
@@ -90,6 +92,28 @@ class NeuronUnlearnersTest {
             for (int unit : new int[] {0, 1, 2, 77, 128, 254, 255}) {
                 try (Gpt copy = fixture.model.copy()) {
                     MlpUnits.ablate(copy, layer, new int[] {unit});
+                    double expected = continuationLoss(copy, three) - original;
+                    assertEquals(expected, scores[layer][unit], 2e-5 + 1e-3 * Math.abs(expected), "layer " + layer + " unit " + unit);
+                }
+            }
+        }
+    }
+
+    /** The reference code's variant: unit j's score is the loss with only j kept in its layer, minus the original. */
+    @Test
+    void zeroKeepOneScoresEqualABruteForceLoopThatKeepsOneUnit() {
+        UnlearnSets three = new UnlearnSets(sets.unlearn().subList(0, 3), sets.retain(), sets.roles().subList(0, 3));
+        Unlearner variant = UnlearnMethods.create("zero-keep-one", new UnlearnMethods.Options(0.05, null, null, null, 0));
+        assertEquals("zero-keep-one", variant.method());
+        assertFalse(UnlearnMethods.names().contains("zero-keep-one"), "a diagnostic is not one of the methods");
+        float[][] scores = ((Zero) variant).attribute(fixture.model, three);
+        double original = continuationLoss(fixture.model, three);
+        int width = MlpUnits.width(fixture.model);
+        for (int layer = 0; layer < 2; layer++) {
+            for (int unit : new int[] {0, 77, 255}) {
+                try (Gpt copy = fixture.model.copy()) {
+                    int[] others = java.util.stream.IntStream.range(0, width).filter(j -> j != unit).toArray();
+                    MlpUnits.ablate(copy, layer, others);
                     double expected = continuationLoss(copy, three) - original;
                     assertEquals(expected, scores[layer][unit], 2e-5 + 1e-3 * Math.abs(expected), "layer " + layer + " unit " + unit);
                 }
