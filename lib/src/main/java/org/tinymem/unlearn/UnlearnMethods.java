@@ -76,10 +76,12 @@ public final class UnlearnMethods {
         });
         METHODS.put("slim", o -> {
             o.only("slim", Set.of("ratio", "epochs", "lambda", "lr"));
-            Slim.Params d = Slim.Params.defaults();
-            return new Slim(new Slim.Params(o.ratio(d.ratio()), o.epochs == null ? d.epochs() : o.epochs,
-                    o.lambda == null ? d.lambda() : o.lambda, o.learningRate == null ? d.learningRate() : o.learningRate,
-                    d.batchSize()));
+            return new Slim(slim(o));
+        });
+        // the reference code's Slim: LM loss over the whole row, c clamped only when read (Slim's Javadoc)
+        DIAGNOSTICS.put("slim-reference", o -> {
+            o.only("slim-reference", Set.of("ratio", "epochs", "lambda", "lr"));
+            return Slim.reference(slim(o));
         });
         METHODS.put("hc", o -> {
             o.only("hc", Set.of("ratio", "epochs", "lambda", "lr"));
@@ -194,6 +196,13 @@ public final class UnlearnMethods {
                     + " (diagnostic variants: " + String.join(", ", DIAGNOSTICS.keySet()) + ")");
         }
         return factory.apply(options);
+    }
+
+    private static Slim.Params slim(Options o) {
+        Slim.Params d = Slim.Params.defaults();
+        return new Slim.Params(o.ratio(d.ratio()), o.epochs == null ? d.epochs() : o.epochs,
+                o.lambda == null ? d.lambda() : o.lambda, o.learningRate == null ? d.learningRate() : o.learningRate,
+                d.batchSize());
     }
 
     private static Durable.Params durable(Options o, String method) {

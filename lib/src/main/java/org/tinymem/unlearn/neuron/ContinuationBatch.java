@@ -39,13 +39,22 @@ record ContinuationBatch(List<int[]> rows, List<int[]> roles) {
 
     /** (rows, length − 1) floats: 1 at the continuation targets, 0 at prompt targets and padding. */
     NDArray targetMask(NDManager manager, CausalLm model) {
+        return mask(manager, model, false);
+    }
+
+    /** (rows, length − 1) floats: 1 at every target of the row, prompt included (the reference's LM loss), 0 at padding. */
+    NDArray rowMask(NDManager manager, CausalLm model) {
+        return mask(manager, model, true);
+    }
+
+    private NDArray mask(NDManager manager, CausalLm model, boolean prompts) {
         int length = rows.stream().mapToInt(r -> r.length).max().orElseThrow();
         float[] mask = new float[rows.size() * (length - 1)];
         for (int r = 0; r < rows.size(); r++) {
             int[] row = rows.get(r);
             int[] rowRoles = roles.get(r);
             for (int j = 0; j + 1 < row.length; j++) {
-                boolean keep = rowRoles[j + 1] != UnlearnSets.PROMPT && row[j + 1] != model.padToken();
+                boolean keep = (prompts || rowRoles[j + 1] != UnlearnSets.PROMPT) && row[j + 1] != model.padToken();
                 mask[r * (length - 1) + j] = keep ? 1f : 0f;
             }
         }

@@ -33,6 +33,11 @@ final class GateTraining {
 
         /** After each optimizer step (Slim clips its coefficients to [0, 1]). */
         default void afterStep() {}
+
+        /** Whether the LM loss covers every target of a row, prompt included (the reference's), not the continuation only. */
+        default boolean wholeRow() {
+            return false;
+        }
     }
 
     static void train(CausalLm model, UnlearnSets sets, Gates gates, int epochs, double lambda, double learningRate,
@@ -45,7 +50,7 @@ final class GateTraining {
                 for (ContinuationBatch batch : batches) {
                     try (NDManager step = scratch.newSubManager()) {
                         NDArray tokens = batch.tokens(step, model);
-                        NDArray mask = batch.targetMask(step, model);
+                        NDArray mask = gates.wholeRow() ? batch.rowMask(step, model) : batch.targetMask(step, model);
                         Intervention hook = gates.training(step);
                         Gradients.backward(() -> ContinuationBatch.meanNll(model, tokens, mask, hook)
                                 .add(Scalars.times(gates.penalty(), lambda)));

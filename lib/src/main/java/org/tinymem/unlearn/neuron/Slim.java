@@ -26,7 +26,8 @@ import org.tinymem.unlearn.UnlearnSets;
  * clamps only when it reads c, so its c can leave the range while training); the LM loss is over the
  * continuation targets (the reference's covers the whole row, prompt included); there is no early stop
  * on the penalty (the reference stops once mean|c| &lt; 0.1, but checks only every 100th epoch, so never
- * within the paper's epoch grid {1, 10, 20}).
+ * within the paper's epoch grid {1, 10, 20}). {@link #reference} keeps the first two of these as the
+ * reference has them, as a diagnostic ({@code --method slim-reference}, not one of the paper's methods).
  */
 public final class Slim extends NeuronUnlearner {
 
@@ -60,14 +61,28 @@ public final class Slim extends NeuronUnlearner {
     }
 
     private final Params params;
+    private final boolean reference;
 
     public Slim(Params params) {
+        this(params, false);
+    }
+
+    private Slim(Params params, boolean reference) {
         this.params = params;
+        this.reference = reference;
+    }
+
+    /**
+     * The reference code's Slim (diagnostic, {@code src/localize/neuron/slimming.py}): the LM loss over every
+     * target of the memorized rows, prompt included, and c clamped to [0, 1] only when it is read at the end.
+     */
+    public static Slim reference(Params params) {
+        return new Slim(params, true);
     }
 
     @Override
     public String method() {
-        return "slim";
+        return reference ? "slim-reference" : "slim";
     }
 
     @Override
@@ -103,7 +118,13 @@ public final class Slim extends NeuronUnlearner {
                 }
 
                 @Override
+                public boolean wholeRow() {
+                    return reference;
+                }
+
+                @Override
                 public void afterStep() {
+                    if (reference) return; // the reference clamps only when it reads c
                     for (NDArray c : coefficients) {
                         try (NDScope ignored = new NDScope()) {
                             c.subi(c.sub(c.clip(0, 1))); // in place: the array keeps its gradient slot
@@ -111,7 +132,9 @@ public final class Slim extends NeuronUnlearner {
                     }
                 }
             }, params.epochs(), params.lambda(), params.learningRate(), params.batchSize());
-            return GateTraining.values(coefficients);
+            float[][] values = GateTraining.values(coefficients);
+            for (float[] layer : values) for (int j = 0; j < layer.length; j++) layer[j] = Math.min(1f, Math.max(0f, layer[j]));
+            return values;
         }
     }
 

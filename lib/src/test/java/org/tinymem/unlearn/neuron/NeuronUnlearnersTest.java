@@ -121,6 +121,36 @@ class NeuronUnlearnersTest {
         }
     }
 
+    /** The reference code's Slim: LM loss over the whole row (prompt targets too), c clamped when read. */
+    @Test
+    void slimReferenceTrainsOnWholeRowsAndReadsClampedCoefficients() {
+        ContinuationBatch batch = ContinuationBatch.of(sets, 64).get(0);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] continuation = batch.targetMask(manager, fixture.model).toFloatArray();
+            float[] whole = batch.rowMask(manager, fixture.model).toFloatArray();
+            int extra = 0;
+            for (int i = 0; i < whole.length; i++) {
+                assertTrue(whole[i] >= continuation[i], "every continuation target is a row target");
+                extra += (int) (whole[i] - continuation[i]);
+            }
+            assertTrue(extra > 0, "the row mask adds the prompt targets");
+        }
+        UnlearnMethods.Options options = new UnlearnMethods.Options(0.05, 3, null, 0.2, 0, null, null, null, 1000.0, null);
+        Unlearner variant = UnlearnMethods.create("slim-reference", options);
+        assertEquals("slim-reference", variant.method());
+        assertFalse(UnlearnMethods.names().contains("slim-reference"));
+        float[][] reference = ((Slim) variant).attribute(fixture.model, sets);
+        float[][] ours = ((Slim) UnlearnMethods.create("slim", options)).attribute(fixture.model, sets);
+        boolean differs = false;
+        for (int l = 0; l < reference.length; l++) {
+            for (int j = 0; j < reference[l].length; j++) {
+                assertTrue(reference[l][j] >= 0 && reference[l][j] <= 1, "clamped when read: " + reference[l][j]);
+                differs |= reference[l][j] != ours[l][j];
+            }
+        }
+        assertTrue(differs, "the whole-row loss and unclipped training rank differently");
+    }
+
     @Test
     void igWithOneStepIsGradientTimesActivation() {
         float[][] ig = new IntegratedGradients(new IntegratedGradients.Params(0.05, 1, 4)).attribute(fixture.model, sets);
