@@ -122,8 +122,8 @@ final class UnlearnCommand implements Callable<Integer> {
         Unlearner unlearner = unlearner(counts.isEmpty() ? null : counts.get(counts.size() - 1));
         boolean ladder = counts.size() > 1;
         if (ladder && !(unlearner instanceof EpochLadder)) {
-            throw new IllegalArgumentException("several --epochs (" + epochs + ") come from one shared run only for subnet and"
-                    + " balanced-subnet; run " + method + " once per epoch count");
+            throw new IllegalArgumentException("several --epochs (" + epochs + ") come from one shared run only for subnet,"
+                    + " balanced-subnet, ga, gd and npo; run " + method + " once per epoch count");
         }
         EarlyStopping stopping = earlyStopping(unlearner);
         if (stopping != null && ladder) {

@@ -8,7 +8,8 @@ import org.tinymem.model.CausalLm;
  * once to the largest count, it snapshots the edit at each smaller one. Exact where the schedule does
  * not depend on the total — a constant learning rate and batches from one seeded generator — as in
  * Subnet and BalancedSubnet (Alg. 5–6), which implement it (their paper grid has 1, 10 and 20 epochs).
- * Other epoch-based methods (Slim, HC, the fine-tuning baselines) do not implement it yet.
+ * The fine-tuning baselines (ga, gd, npo: constant AdamW rate, one seeded shuffle) implement it too. Slim and HC
+ * (seconds per run) do not.
  */
 public interface EpochLadder {
     /**

@@ -1,8 +1,11 @@
 package org.tinymem.unlearn.baseline;
 
+import java.util.List;
 import org.tinymem.model.CausalLm;
 import org.tinymem.unlearn.UnlearnParams;
 import org.tinymem.unlearn.UnlearnSets;
+import org.tinymem.unlearn.Edit;
+import org.tinymem.unlearn.EpochLadder;
 import org.tinymem.unlearn.Unlearner;
 
 /**
@@ -12,7 +15,7 @@ import org.tinymem.unlearn.Unlearner;
  * parameter ({@link Training}). Nothing keeps the clean tasks: ascent is unbounded, and run long
  * enough it destroys the model (hence {@link GradientDifference} and {@link NegativePreference}).
  */
-public final class GradientAscent implements Unlearner {
+public final class GradientAscent implements Unlearner, EpochLadder {
 
     /** @param training the fine-tuning loop's settings */
     public record Params(Training training) implements UnlearnParams {
@@ -54,7 +57,15 @@ public final class GradientAscent implements Unlearner {
 
     @Override
     public long ablateInPlace(CausalLm model, UnlearnSets sets) {
-        return params.training().run(model, sets, false,
-                (batch, manager) -> RowLosses.of(model, batch, manager).means().mean().neg());
+        return train(model, sets, params.training(), Training.EpochEnd.NONE);
+    }
+
+    @Override
+    public List<Edit> unlearnAtEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs) {
+        return params.training().atEpochs(model, epochs, (working, training, end) -> train(working, sets, training, end));
+    }
+
+    private static long train(CausalLm model, UnlearnSets sets, Training training, Training.EpochEnd end) {
+        return training.run(model, sets, false, (batch, manager) -> RowLosses.of(model, batch, manager).means().mean().neg(), end);
     }
 }

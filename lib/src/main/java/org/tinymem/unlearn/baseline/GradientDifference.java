@@ -1,10 +1,13 @@
 package org.tinymem.unlearn.baseline;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 import org.tinymem.model.CausalLm;
 import org.tinymem.model.Scalars;
 import org.tinymem.unlearn.UnlearnParams;
 import org.tinymem.unlearn.UnlearnSets;
+import org.tinymem.unlearn.Edit;
+import org.tinymem.unlearn.EpochLadder;
 import org.tinymem.unlearn.Unlearner;
 
 /**
@@ -17,7 +20,7 @@ import org.tinymem.unlearn.Unlearner;
  * <p>w = 0.5 weighs both terms equally; OpenUnlearning's GradDiff weighs them 1 and 1, i.e. twice
  * our loss at the same learning rate.
  */
-public final class GradientDifference implements Unlearner {
+public final class GradientDifference implements Unlearner, EpochLadder {
 
     /**
      * @param training the fine-tuning loop's settings
@@ -65,13 +68,22 @@ public final class GradientDifference implements Unlearner {
 
     @Override
     public long ablateInPlace(CausalLm model, UnlearnSets sets) {
+        return train(model, sets, params.training(), Training.EpochEnd.NONE);
+    }
+
+    @Override
+    public List<Edit> unlearnAtEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs) {
+        return params.training().atEpochs(model, epochs, (working, training, end) -> train(working, sets, training, end));
+    }
+
+    private long train(CausalLm model, UnlearnSets sets, Training training, Training.EpochEnd end) {
         double w = params.lossWeight();
-        return params.training().run(model, sets, true, (batch, manager) -> {
+        return training.run(model, sets, true, (batch, manager) -> {
             NDArray means = RowLosses.of(model, batch, manager).means();
             NDArray memorized = RowLosses.memorized(batch, manager);
             NDArray forget = RowLosses.groupMean(means, memorized);
             NDArray retain = RowLosses.groupMean(means, memorized.neg().add(1));
             return Scalars.times(forget, -(1 - w)).add(Scalars.times(retain, w));
-        });
+        }, end);
     }
 }

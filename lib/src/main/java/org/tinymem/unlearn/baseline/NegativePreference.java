@@ -11,6 +11,8 @@ import org.tinymem.model.Scalars;
 import org.tinymem.unlearn.LabeledBatch;
 import org.tinymem.unlearn.UnlearnParams;
 import org.tinymem.unlearn.UnlearnSets;
+import org.tinymem.unlearn.Edit;
+import org.tinymem.unlearn.EpochLadder;
 import org.tinymem.unlearn.Unlearner;
 
 /**
@@ -28,7 +30,7 @@ import org.tinymem.unlearn.Unlearner;
  * before the first step, instead of keeping a second model (the same loss and gradient as a frozen
  * copy, without its memory).
  */
-public final class NegativePreference implements Unlearner {
+public final class NegativePreference implements Unlearner, EpochLadder {
 
     /**
      * @param training the fine-tuning loop's settings
@@ -81,9 +83,19 @@ public final class NegativePreference implements Unlearner {
 
     @Override
     public long ablateInPlace(CausalLm model, UnlearnSets sets) {
+        return train(model, sets, params.training(), Training.EpochEnd.NONE);
+    }
+
+    @Override
+    public List<Edit> unlearnAtEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs) {
+        return params.training().atEpochs(model, epochs, (working, training, end) -> train(working, sets, training, end));
+    }
+
+    /** The reference model is {@code model} as the loop finds it: the unedited weights. */
+    private long train(CausalLm model, UnlearnSets sets, Training training, Training.EpochEnd end) {
         Map<int[], Float> reference = referenceLogLosses(model, sets);
         double w = params.lossWeight();
-        return params.training().run(model, sets, w > 0, (batch, manager) -> {
+        return training.run(model, sets, w > 0, (batch, manager) -> {
             RowLosses losses = RowLosses.of(model, batch, manager);
             NDArray memorized = RowLosses.memorized(batch, manager);
             float[] referenceSums = new float[batch.rows().size()];
@@ -94,7 +106,7 @@ public final class NegativePreference implements Unlearner {
             if (w == 0) return npo;
             NDArray retain = RowLosses.groupMean(losses.means(), memorized.neg().add(1));
             return Scalars.times(npo, 1 - w).add(Scalars.times(retain, w));
-        });
+        }, end);
     }
 
     /**

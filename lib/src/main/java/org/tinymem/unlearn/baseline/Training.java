@@ -2,10 +2,14 @@ package org.tinymem.unlearn.baseline;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
 import org.tinymem.model.CausalLm;
 import org.tinymem.train.AdamW;
+import org.tinymem.unlearn.Edit;
 import org.tinymem.unlearn.Gradients;
 import org.tinymem.unlearn.LabeledBatch;
 import org.tinymem.unlearn.UnlearnParams;
@@ -48,11 +52,29 @@ public record Training(double learningRate, int epochs, int batchSize, double we
         return new Training(1e-3, 5, 32, 0.01, 0);
     }
 
+    /** The same loop with another epoch count (a ladder's longest run). */
+    Training withEpochs(int newEpochs) {
+        return new Training(learningRate, newEpochs, batchSize, weightDecay, seed);
+    }
+
+    /** Called after every epoch (1-based) with the optimizer steps taken so far. */
+    interface EpochEnd {
+        EpochEnd NONE = (epoch, steps) -> {};
+
+        void after(int epoch, long steps);
+    }
+
     /**
      * Runs the loop on {@code model} in place; {@code loss} builds a batch's loss (inside a gradient
      * collector). Returns the number of optimizer steps taken.
      */
     long run(CausalLm model, UnlearnSets sets, boolean withRetain, BiFunction<LabeledBatch, NDManager, NDArray> loss) {
+        return run(model, sets, withRetain, loss, EpochEnd.NONE);
+    }
+
+    /** As {@link #run(CausalLm, UnlearnSets, boolean, BiFunction)}, telling {@code end} after each epoch. */
+    long run(CausalLm model, UnlearnSets sets, boolean withRetain, BiFunction<LabeledBatch, NDManager, NDArray> loss,
+             EpochEnd end) {
         Random random = new Random(seed);
         long steps = 0;
         try (NDManager manager = model.manager().newSubManager();
@@ -63,8 +85,47 @@ public record Training(double learningRate, int epochs, int batchSize, double we
                     optimizer.step(learningRate);
                     steps++;
                 }
+                end.after(epoch + 1, steps);
             }
         }
         return steps;
+    }
+
+    /** One method's loop: trains {@code model} in place with {@code training}, telling {@code end} after each epoch. */
+    interface Loop {
+        long train(CausalLm model, Training training, EpochEnd end);
+    }
+
+    /**
+     * The {@link org.tinymem.unlearn.EpochLadder} of the baselines: one run of {@code loop} on a copy of
+     * {@code model} to the largest of {@code epochs}, a copy of the weights after each listed epoch. Exact:
+     * the learning rate is constant and the batches come from one seeded generator whatever the total, so a
+     * run's first e epochs are the run of e epochs. Each edit is timed from the start of the run, the
+     * snapshots' copying left out.
+     */
+    List<Edit> atEpochs(CausalLm model, List<Integer> epochs, Loop loop) {
+        if (epochs.isEmpty() || epochs.stream().anyMatch(e -> e <= 0)) {
+            throw new IllegalArgumentException("epochs must be positive and at least one, got " + epochs);
+        }
+        int last = epochs.stream().mapToInt(Integer::intValue).max().getAsInt();
+        Map<Integer, Edit> edits = new TreeMap<>();
+        CausalLm working = model.copy(); // as Unlearner.unlearn: the copy is not timed
+        long started = System.nanoTime();
+        long[] copying = {0};
+        try {
+            loop.train(working, withEpochs(last), (epoch, steps) -> {
+                if (!epochs.contains(epoch)) return;
+                long before = System.nanoTime();
+                double seconds = (before - started - copying[0]) / 1e9;
+                edits.put(epoch, new Edit(working.copy(), steps, "steps", seconds));
+                copying[0] += System.nanoTime() - before;
+            });
+        } catch (RuntimeException e) {
+            edits.values().forEach(Edit::close);
+            throw e;
+        } finally {
+            working.close();
+        }
+        return epochs.stream().map(edits::get).toList();
     }
 }

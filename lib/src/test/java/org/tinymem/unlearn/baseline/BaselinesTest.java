@@ -22,6 +22,7 @@ import org.tinymem.model.Intervention;
 import org.tinymem.model.NextTokenLoss;
 import org.tinymem.model.TokenBatch;
 import org.tinymem.unlearn.Edit;
+import org.tinymem.unlearn.EpochLadder;
 import org.tinymem.unlearn.LabeledBatch;
 import org.tinymem.unlearn.MemorizingModel;
 import org.tinymem.unlearn.UnlearnMethods;
@@ -85,6 +86,36 @@ class BaselinesTest {
         }
         Map<String, float[]> after = MemorizingModel.snapshot(fixture.model);
         before.forEach((n, values) -> assertArrayEquals(values, after.get(n), 0f, "original changed: " + n));
+    }
+
+    /** One run to the largest epoch count gives every smaller count exactly (issue 17, item 1): weights and steps. */
+    @ParameterizedTest
+    @MethodSource("methods")
+    void oneRunToTheLargestEpochCountGivesEverySmallerOneExactly(String name) {
+        List<Integer> epochs = List.of(1, 3);
+        EpochLadder ladder = (EpochLadder) UnlearnMethods.create(name, new UnlearnMethods.Options(null, 3, null, null, 0));
+        assertTrue(UnlearnMethods.sharesEpochs(name));
+        List<Edit> edits = ladder.unlearnAtEpochs(fixture.model, fixture.sets, epochs);
+        try {
+            for (int index = 0; index < epochs.size(); index++) {
+                int i = index;
+                Unlearner alone = UnlearnMethods.create(name, new UnlearnMethods.Options(null, epochs.get(i), null, null, 0));
+                try (Edit separate = alone.unlearn(fixture.model, fixture.sets)) {
+                    assertEquals(separate.ablated(), edits.get(i).ablated(), name + " steps at epoch " + epochs.get(i));
+                    assertEquals("steps", edits.get(i).unit());
+                    Map<String, float[]> expected = MemorizingModel.snapshot((Gpt) separate.model());
+                    Map<String, float[]> actual = MemorizingModel.snapshot((Gpt) edits.get(i).model());
+                    expected.forEach((n, values) -> assertArrayEquals(values, actual.get(n), 0f, name + " epoch " + epochs.get(i) + " " + n));
+                }
+            }
+            assertTrue(edits.get(0).seconds() <= edits.get(1).seconds(), "each snapshot is timed from the start");
+            assertFalse(java.util.Arrays.equals(MemorizingModel.snapshot((Gpt) edits.get(0).model()).values().iterator().next(),
+                    MemorizingModel.snapshot((Gpt) edits.get(1).model()).values().iterator().next()),
+                    "the snapshots differ (the test would pass trivially otherwise)");
+        } finally {
+            edits.forEach(Edit::close);
+        }
+        assertThrows(IllegalArgumentException.class, () -> ladder.unlearnAtEpochs(fixture.model, fixture.sets, List.of(0, 2)));
     }
 
     @Test
