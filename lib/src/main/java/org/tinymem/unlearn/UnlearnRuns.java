@@ -178,6 +178,67 @@ public final class UnlearnRuns {
         return List.of(runs);
     }
 
+    /**
+     * Runs (or reads back) {@code methods.get(i)} under {@code settings.get(i)}, in that order, as {@link #run} does,
+     * except that runs of an {@link EpochLadder} method that differ only in their epoch count come from one run
+     * ({@link #runLadder}; the same numbers, a fraction of the work). {@code progress} counts runs.
+     */
+    public List<Run> runAll(List<String> settings, List<Unlearner> methods, int retainRows, org.tinymem.util.Progress progress) {
+        if (settings.size() != methods.size()) {
+            throw new IllegalArgumentException(settings.size() + " settings for " + methods.size() + " methods");
+        }
+        Map<String, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < methods.size(); i++) {
+            Unlearner m = methods.get(i);
+            String key = m instanceof EpochLadder && epochsOf(m) > 0 ? m.method() + " " + withoutEpochs(m) : "#" + i;
+            groups.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(i);
+        }
+        Run[] runs = new Run[methods.size()];
+        int done = 0;
+        for (List<Integer> group : groups.values()) {
+            Unlearner first = methods.get(group.get(0));
+            progress.update(done, methods.size(), first.method() + " (" + settings.get(group.get(0))
+                    + (group.size() > 1 ? ", " + group.size() + " epoch counts from one run" : "") + ")");
+            if (group.size() == 1) {
+                runs[group.get(0)] = run(settings.get(group.get(0)), first, retainRows);
+            } else {
+                List<Run> ladder = runLadder((EpochLadder) first, group.stream().map(i -> epochsOf(methods.get(i))).toList(),
+                        group.stream().map(methods::get).toList(), group.stream().map(settings::get).toList(), retainRows);
+                for (int j = 0; j < group.size(); j++) runs[group.get(j)] = ladder.get(j);
+            }
+            done += group.size();
+        }
+        progress.update(done, methods.size(), "done");
+        return List.of(runs);
+    }
+
+    /** A method's epoch count, read from its parameters ({@code epochs}, at any depth); 0 if it has none. */
+    static int epochsOf(Unlearner method) {
+        com.google.gson.JsonElement tree = new Gson().toJsonTree(method.params());
+        java.util.ArrayDeque<com.google.gson.JsonElement> todo = new java.util.ArrayDeque<>(List.of(tree));
+        while (!todo.isEmpty()) {
+            com.google.gson.JsonElement e = todo.pop();
+            if (!e.isJsonObject()) continue;
+            JsonObject o = e.getAsJsonObject();
+            if (o.has("epochs") && o.get("epochs").isJsonPrimitive()) return o.get("epochs").getAsInt();
+            o.entrySet().forEach(field -> todo.push(field.getValue()));
+        }
+        return 0;
+    }
+
+    /** The parameters as JSON with every {@code epochs} field removed: equal for runs that differ only in it. */
+    private static String withoutEpochs(Unlearner method) {
+        com.google.gson.JsonElement tree = new Gson().toJsonTree(method.params());
+        java.util.ArrayDeque<com.google.gson.JsonElement> todo = new java.util.ArrayDeque<>(List.of(tree));
+        while (!todo.isEmpty()) {
+            com.google.gson.JsonElement e = todo.pop();
+            if (!e.isJsonObject()) continue;
+            e.getAsJsonObject().remove("epochs");
+            e.getAsJsonObject().entrySet().forEach(field -> todo.push(field.getValue()));
+        }
+        return tree.toString();
+    }
+
     private Path resultFile(Unlearner method, String setting) {
         return runDirectory(method, setting).resolve(RESULT);
     }

@@ -88,6 +88,45 @@ class UnlearnRunsTest {
         assertThrows(IllegalArgumentException.class, () -> shared.runLadder(methods.get(1), epochs, List.copyOf(methods), List.of("e1"), 0));
     }
 
+    /**
+     * runAll groups a grid's epoch counts into one ladder per setting (here gd at two rates), reads back a record
+     * that exists, runs the rest, and returns the runs in the given order with the numbers of separate runs.
+     */
+    @Test
+    void runAllSharesEpochCountsOfALadderMethodAndKeepsTheOrder(@TempDir Path dir) throws Exception {
+        MemorizingModel fixture = MemorizingModel.get();
+        List<String> settings = new java.util.ArrayList<>();
+        List<Unlearner> methods = new java.util.ArrayList<>();
+        for (double lr : new double[] {1e-3, 1e-2}) {
+            for (int e : new int[] {1, 2}) {
+                settings.add("gd-e" + e + "-lr" + lr);
+                methods.add(UnlearnMethods.create("gd", new UnlearnMethods.Options(null, e, null, lr, 0)));
+            }
+        }
+        settings.add("act");
+        methods.add(UnlearnMethods.create("act", new UnlearnMethods.Options(0.05, null, null, null, 0)));
+        assertEquals(2, UnlearnRuns.epochsOf(methods.get(1)));
+        assertEquals(0, UnlearnRuns.epochsOf(methods.get(4)));
+
+        UnlearnRuns separate = new UnlearnRuns(dir.resolve("separate"), "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE);
+        List<UnlearnRuns.Run> alone = new java.util.ArrayList<>();
+        for (int i = 0; i < methods.size(); i++) alone.add(separate.run(settings.get(i), methods.get(i), 0));
+
+        UnlearnRuns grid = new UnlearnRuns(dir.resolve("grid"), "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE);
+        grid.run(settings.get(0), methods.get(0), 0); // a record from an earlier, separate run
+        List<UnlearnRuns.Run> runs = grid.runAll(settings, methods, 0, org.tinymem.util.Progress.silent());
+        assertEquals(settings, runs.stream().map(UnlearnRuns.Run::setting).toList());
+        assertEquals(List.of(true, false, false, false, false), runs.stream().map(UnlearnRuns.Run::reused).toList());
+        for (int i = 0; i < runs.size(); i++) {
+            assertEquals(alone.get(i).after(), runs.get(i).after(), settings.get(i));
+            assertEquals(alone.get(i).row().ablated(), runs.get(i).row().ablated(), settings.get(i));
+        }
+        String note = com.google.gson.JsonParser.parseString(Files.readString(dir.resolve("grid")
+                .resolve(UnlearnRuns.directoryName("gd", "gd-e1-lr0.01", 1)).resolve(UnlearnRuns.RESULT))).getAsJsonObject()
+                .get("epoch_ladder").getAsString();
+        assertTrue(note.contains("one run to 2 epochs"), note);
+    }
+
     /** Selecting by approximate memorization changes the winner when an edit only breaks the exact match. */
     @Test
     void aRecordCanBeScoredByAnApproximateMemorizationMeasure() {
