@@ -1,6 +1,9 @@
 package org.tinymem.unlearn;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.tinymem.model.CausalLm;
 
 /**
@@ -17,4 +20,26 @@ public interface EpochLadder {
      * the largest; each timed from the start of that run.
      */
     List<Edit> unlearnAtEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs);
+
+    /**
+     * The frame of every ladder: checks {@code epochs}, gives {@code run} a copy of {@code model} (closed
+     * afterwards) and a map to put each epoch's edit in, and returns the edits in the order of {@code epochs}.
+     * If the run fails, the edits made so far are closed.
+     */
+    static List<Edit> fromOneRun(CausalLm model, List<Integer> epochs, BiConsumer<CausalLm, Map<Integer, Edit>> run) {
+        if (epochs.isEmpty() || epochs.stream().anyMatch(e -> e <= 0)) {
+            throw new IllegalArgumentException("epochs must be positive and at least one, got " + epochs);
+        }
+        Map<Integer, Edit> edits = new TreeMap<>();
+        CausalLm working = model.copy(); // as Unlearner.unlearn: the copy is not timed
+        try {
+            run.accept(working, edits);
+        } catch (RuntimeException e) {
+            edits.values().forEach(Edit::close);
+            throw e;
+        } finally {
+            working.close();
+        }
+        return epochs.stream().map(edits::get).toList();
+    }
 }

@@ -3,13 +3,12 @@ package org.tinymem.unlearn.baseline;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.function.BiFunction;
 import org.tinymem.model.CausalLm;
 import org.tinymem.train.AdamW;
 import org.tinymem.unlearn.Edit;
+import org.tinymem.unlearn.EpochLadder;
 import org.tinymem.unlearn.Gradients;
 import org.tinymem.unlearn.LabeledBatch;
 import org.tinymem.unlearn.UnlearnParams;
@@ -104,28 +103,15 @@ public record Training(double learningRate, int epochs, int batchSize, double we
      * snapshots' copying left out.
      */
     List<Edit> atEpochs(CausalLm model, List<Integer> epochs, Loop loop) {
-        if (epochs.isEmpty() || epochs.stream().anyMatch(e -> e <= 0)) {
-            throw new IllegalArgumentException("epochs must be positive and at least one, got " + epochs);
-        }
-        int last = epochs.stream().mapToInt(Integer::intValue).max().getAsInt();
-        Map<Integer, Edit> edits = new TreeMap<>();
-        CausalLm working = model.copy(); // as Unlearner.unlearn: the copy is not timed
-        long started = System.nanoTime();
-        long[] copying = {0};
-        try {
-            loop.train(working, withEpochs(last), (epoch, steps) -> {
+        return EpochLadder.fromOneRun(model, epochs, (working, edits) -> {
+            long started = System.nanoTime();
+            long[] copying = {0};
+            loop.train(working, withEpochs(java.util.Collections.max(epochs)), (epoch, steps) -> {
                 if (!epochs.contains(epoch)) return;
                 long before = System.nanoTime();
-                double seconds = (before - started - copying[0]) / 1e9;
-                edits.put(epoch, new Edit(working.copy(), steps, "steps", seconds));
+                edits.put(epoch, new Edit(working.copy(), steps, "steps", (before - started - copying[0]) / 1e9));
                 copying[0] += System.nanoTime() - before;
             });
-        } catch (RuntimeException e) {
-            edits.values().forEach(Edit::close);
-            throw e;
-        } finally {
-            working.close();
-        }
-        return epochs.stream().map(edits::get).toList();
+        });
     }
 }

@@ -127,26 +127,14 @@ public final class Subnet implements Unlearner, org.tinymem.unlearn.EpochLadder,
     /** The shared loop of {@link #unlearnAtEpochs} for Subnet and BalancedSubnet. */
     static List<Edit> atEpochs(CausalLm model, UnlearnSets sets, List<Integer> epochs, Params params, boolean withRetain,
                                double memorizedWeight, double retainWeight, org.tinymem.util.Progress progress) {
-        if (epochs.isEmpty() || epochs.stream().anyMatch(e -> e <= 0)) {
-            throw new IllegalArgumentException("epochs must be positive and at least one, got " + epochs);
-        }
-        int last = epochs.stream().mapToInt(Integer::intValue).max().getAsInt();
-        Params longest = params.withEpochs(last);
-        java.util.Map<Integer, Edit> edits = new java.util.TreeMap<>();
-        CausalLm working = model.copy(); // as Unlearner.unlearn: the copy is not timed
-        long started = System.nanoTime();
-        try {
+        return org.tinymem.unlearn.EpochLadder.fromOneRun(model, epochs, (working, edits) -> {
+            Params longest = params.withEpochs(java.util.Collections.max(epochs));
+            long started = System.nanoTime();
             learnMasks(working, sets, longest, withRetain, memorizedWeight, retainWeight, epochs, (epoch, masks, names) -> {
                 edits.put(epoch, snapshot(model, masks, names, (System.nanoTime() - started) / 1e9));
                 return true;
             }, progress);
-        } catch (RuntimeException e) {
-            edits.values().forEach(Edit::close);
-            throw e;
-        } finally {
-            working.close();
-        }
-        return epochs.stream().map(edits::get).toList();
+        });
     }
 
     /**
