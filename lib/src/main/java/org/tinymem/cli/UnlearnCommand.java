@@ -60,7 +60,7 @@ final class UnlearnCommand implements Callable<Integer> {
 
     @Option(names = "--method", required = true,
             description = "greedy, durable, durable-agg, sou, subnet, balanced-subnet (weights); zero, act, slim, hc, ig (neurons);"
-                    + " ga, gd, npo (fine-tuning baselines, not in the paper); zero-keep-one, slim-reference (diagnostics: the reference code's Zero and Slim)")
+                    + " ga, gd, npo (fine-tuning baselines, not in the paper); zero-keep-one, slim-reference (diagnostics: the reference code's Zero and Slim); random-units (control: units chosen at random)")
     String method;
 
     @Option(names = "--ratio", description = "fraction of eligible weights (or MLP units per layer) to ablate, in (0, 1] (default: the method's)")

@@ -13,6 +13,7 @@ import org.tinymem.unlearn.baseline.Training;
 import org.tinymem.unlearn.neuron.Act;
 import org.tinymem.unlearn.neuron.HardConcrete;
 import org.tinymem.unlearn.neuron.IntegratedGradients;
+import org.tinymem.unlearn.neuron.RandomUnits;
 import org.tinymem.unlearn.neuron.Slim;
 import org.tinymem.unlearn.neuron.Zero;
 import org.tinymem.unlearn.weight.BalancedSubnet;
@@ -68,6 +69,11 @@ public final class UnlearnMethods {
             o.only("zero-keep-one", Set.of("ratio"));
             Zero.Params d = Zero.Params.defaults();
             return Zero.keepOne(new Zero.Params(o.ratio(d.ratio()), d.rowsPerPass()));
+        });
+        // a control: as many units per layer as a neuron method removes, chosen at random (RandomUnits)
+        DIAGNOSTICS.put("random-units", o -> {
+            o.only("random-units", Set.of("ratio", "seed"));
+            return new RandomUnits(new RandomUnits.Params(o.ratio(Zero.Params.defaults().ratio()), o.seed()));
         });
         METHODS.put("act", o -> {
             o.only("act", Set.of("ratio"));

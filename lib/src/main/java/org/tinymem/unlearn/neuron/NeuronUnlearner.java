@@ -29,7 +29,7 @@ import org.tinymem.unlearn.Unlearner;
  * in {@link #lastAblation()}.
  */
 public abstract sealed class NeuronUnlearner implements Unlearner
-        permits Zero, Act, Slim, HardConcrete, IntegratedGradients {
+        permits Zero, Act, Slim, HardConcrete, IntegratedGradients, RandomUnits {
     /** App. A.3.5's ratio grid of Act, Zero and IG. */
     public static final double[] PAPER_RATIOS = {1e-4, 1e-3, 1e-2, 0.05, 0.1};
     /** App. A.3.5's ratio grid of HC and Slim (with epochs {1, 10, 20}). */

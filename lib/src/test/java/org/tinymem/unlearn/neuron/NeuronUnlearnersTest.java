@@ -151,6 +151,26 @@ class NeuronUnlearnersTest {
         assertTrue(differs, "the whole-row loss and unclipped training rank differently");
     }
 
+    /** The random control ablates as many units as the ratio asks, the same ones for a seed, others for another seed. */
+    @Test
+    void randomUnitsAblateTheRatiosCountChosenBySeed() {
+        List<List<Integer>> chosen = new java.util.ArrayList<>();
+        for (long seed : new long[] {1, 1, 2}) {
+            NeuronUnlearner control = (NeuronUnlearner) UnlearnMethods.create("random-units", new UnlearnMethods.Options(0.05, null, null, null, seed));
+            assertFalse(UnlearnMethods.names().contains("random-units"));
+            try (Edit edit = control.unlearn(fixture.model, sets)) {
+                NeuronAblation ablation = control.lastAblation();
+                assertEquals((int) (0.05 * ablation.width()), ablation.perLayer());
+                assertEquals(ablation.perLayer() * fixture.model.layers(), edit.ablated());
+                List<Integer> units = new java.util.ArrayList<>();
+                ablation.units().forEach(layer -> Arrays.stream(layer).forEach(units::add));
+                chosen.add(units);
+            }
+        }
+        assertEquals(chosen.get(0), chosen.get(1), "the same seed chooses the same units");
+        assertNotEquals(chosen.get(0), chosen.get(2), "another seed chooses others");
+    }
+
     @Test
     void igWithOneStepIsGradientTimesActivation() {
         float[][] ig = new IntegratedGradients(new IntegratedGradients.Params(0.05, 1, 4)).attribute(fixture.model, sets);
