@@ -61,14 +61,12 @@ public final class UnlearnMethods {
         // neuron-level methods (Chang et al. 2024), unit = MLP hidden units
         METHODS.put("zero", o -> {
             o.only("zero", Set.of("ratio"));
-            Zero.Params d = Zero.Params.defaults();
-            return new Zero(new Zero.Params(o.ratio(d.ratio()), d.rowsPerPass()));
+            return new Zero(zero(o));
         });
         // the reference code's Zero, which keeps one unit and zeroes the rest of its layer (Zero's Javadoc)
         DIAGNOSTICS.put("zero-keep-one", o -> {
             o.only("zero-keep-one", Set.of("ratio"));
-            Zero.Params d = Zero.Params.defaults();
-            return Zero.keepOne(new Zero.Params(o.ratio(d.ratio()), d.rowsPerPass()));
+            return Zero.keepOne(zero(o));
         });
         // a control: as many units per layer as a neuron method removes, chosen at random (RandomUnits)
         DIAGNOSTICS.put("random-units", o -> {
@@ -202,6 +200,11 @@ public final class UnlearnMethods {
                     + " (diagnostic variants: " + String.join(", ", DIAGNOSTICS.keySet()) + ")");
         }
         return factory.apply(options);
+    }
+
+    private static Zero.Params zero(Options o) {
+        Zero.Params d = Zero.Params.defaults();
+        return new Zero.Params(o.ratio(d.ratio()), d.rowsPerPass());
     }
 
     private static Slim.Params slim(Options o) {

@@ -187,10 +187,11 @@ public final class UnlearnRuns {
         if (settings.size() != methods.size()) {
             throw new IllegalArgumentException(settings.size() + " settings for " + methods.size() + " methods");
         }
+        List<EpochFree> parts = methods.stream().map(EpochFree::of).toList();
         Map<String, List<Integer>> groups = new java.util.LinkedHashMap<>();
         for (int i = 0; i < methods.size(); i++) {
             Unlearner m = methods.get(i);
-            String key = m instanceof EpochLadder && epochsOf(m) > 0 ? m.method() + " " + withoutEpochs(m) : "#" + i;
+            String key = m instanceof EpochLadder && parts.get(i).epochs() > 0 ? m.method() + " " + parts.get(i).rest() : "#" + i;
             groups.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(i);
         }
         Run[] runs = new Run[methods.size()];
@@ -202,7 +203,7 @@ public final class UnlearnRuns {
             if (group.size() == 1) {
                 runs[group.get(0)] = run(settings.get(group.get(0)), first, retainRows);
             } else {
-                List<Run> ladder = runLadder((EpochLadder) first, group.stream().map(i -> epochsOf(methods.get(i))).toList(),
+                List<Run> ladder = runLadder((EpochLadder) first, group.stream().map(i -> parts.get(i).epochs()).toList(),
                         group.stream().map(methods::get).toList(), group.stream().map(settings::get).toList(), retainRows);
                 for (int j = 0; j < group.size(); j++) runs[group.get(j)] = ladder.get(j);
             }
@@ -214,29 +215,28 @@ public final class UnlearnRuns {
 
     /** A method's epoch count, read from its parameters ({@code epochs}, at any depth); 0 if it has none. */
     static int epochsOf(Unlearner method) {
-        com.google.gson.JsonElement tree = new Gson().toJsonTree(method.params());
-        java.util.ArrayDeque<com.google.gson.JsonElement> todo = new java.util.ArrayDeque<>(List.of(tree));
-        while (!todo.isEmpty()) {
-            com.google.gson.JsonElement e = todo.pop();
-            if (!e.isJsonObject()) continue;
-            JsonObject o = e.getAsJsonObject();
-            if (o.has("epochs") && o.get("epochs").isJsonPrimitive()) return o.get("epochs").getAsInt();
-            o.entrySet().forEach(field -> todo.push(field.getValue()));
-        }
-        return 0;
+        return EpochFree.of(method).epochs();
     }
 
-    /** The parameters as JSON with every {@code epochs} field removed: equal for runs that differ only in it. */
-    private static String withoutEpochs(Unlearner method) {
-        com.google.gson.JsonElement tree = new Gson().toJsonTree(method.params());
-        java.util.ArrayDeque<com.google.gson.JsonElement> todo = new java.util.ArrayDeque<>(List.of(tree));
-        while (!todo.isEmpty()) {
-            com.google.gson.JsonElement e = todo.pop();
-            if (!e.isJsonObject()) continue;
-            e.getAsJsonObject().remove("epochs");
-            e.getAsJsonObject().entrySet().forEach(field -> todo.push(field.getValue()));
+    /**
+     * A method's parameters split, through their JSON form, into the epoch count ({@code epochs} at any depth; 0 if
+     * none) and the rest: the rest is equal for runs that differ only in their epoch count.
+     */
+    private record EpochFree(int epochs, String rest) {
+        static EpochFree of(Unlearner method) {
+            com.google.gson.JsonElement tree = new Gson().toJsonTree(method.params());
+            int epochs = 0;
+            java.util.ArrayDeque<com.google.gson.JsonElement> todo = new java.util.ArrayDeque<>(List.of(tree));
+            while (!todo.isEmpty()) {
+                com.google.gson.JsonElement e = todo.pop();
+                if (!e.isJsonObject()) continue;
+                JsonObject o = e.getAsJsonObject();
+                if (epochs == 0 && o.has("epochs") && o.get("epochs").isJsonPrimitive()) epochs = o.get("epochs").getAsInt();
+                o.remove("epochs");
+                o.entrySet().forEach(field -> todo.push(field.getValue()));
+            }
+            return new EpochFree(epochs, tree.toString());
         }
-        return tree.toString();
     }
 
     private Path resultFile(Unlearner method, String setting) {

@@ -65,13 +65,8 @@ public record Training(double learningRate, int epochs, int batchSize, double we
 
     /**
      * Runs the loop on {@code model} in place; {@code loss} builds a batch's loss (inside a gradient
-     * collector). Returns the number of optimizer steps taken.
+     * collector), {@code end} is told after each epoch. Returns the number of optimizer steps taken.
      */
-    long run(CausalLm model, UnlearnSets sets, boolean withRetain, BiFunction<LabeledBatch, NDManager, NDArray> loss) {
-        return run(model, sets, withRetain, loss, EpochEnd.NONE);
-    }
-
-    /** As {@link #run(CausalLm, UnlearnSets, boolean, BiFunction)}, telling {@code end} after each epoch. */
     long run(CausalLm model, UnlearnSets sets, boolean withRetain, BiFunction<LabeledBatch, NDManager, NDArray> loss,
              EpochEnd end) {
         Random random = new Random(seed);
