@@ -25,19 +25,23 @@ import org.tinymem.util.Sha256;
  * holds the same record as {@code tinymem unlearn} writes (before/after measures, M and A, what was
  * ablated, the method's seconds). A saved record is reused only if it was made with the same
  * hyper-parameters and retain-set size, on the same data and the same weights (SHA-256 fingerprints
- * of both); otherwise the method runs again and the record is replaced, atomically. The edited
- * models themselves are not kept.
+ * of both); otherwise the method runs again and the record is replaced, atomically. Beside each record
+ * the edit itself is kept: {@code edit.safetensors} holds the tensors the method changed (for MLP edits a
+ * few MB, for the fine-tuning baselines the whole model), with the edited model's fingerprint in the record.
  *
  * <p>The relearning test (issue #16, not in the paper; {@link Relearning}) of a run is kept the same way,
  * beside it: {@code <dir>/<method>-<setting>-r<ratio>/relearn.json}, reused when the run, the relearning
- * steps and the optimizer settings are the same. Since edited models are not kept, {@link #relearn} applies
- * the run's method again (same seed, same sets) and relearns that edit; the record holds the % memorized of
- * the edit it relearned, so recovered % is always computed against the model that was fine-tuned.
+ * steps and the optimizer settings are the same. {@link #relearn} fine-tunes the kept edit; a run without
+ * one (recorded before edits were kept, or whose file no longer matches its fingerprint) has its method
+ * applied again (same seed, same sets). The record holds the % memorized of the edit it relearned, so
+ * recovered % is always computed against the model that was fine-tuned.
  */
 public final class UnlearnRuns {
     public static final String RESULT = "unlearn.json";
     /** The relearning record of a run, beside its {@link #RESULT}. */
     public static final String RELEARN_RESULT = "relearn.json";
+    /** The changed tensors of a run's edited model, beside its {@link #RESULT}. */
+    public static final String EDIT_FILE = "edit.safetensors";
 
     /**
      * One setting of one method on the model.
@@ -137,7 +141,10 @@ public final class UnlearnRuns {
         json.addProperty("data_fingerprint", dataFingerprint);
         json.addProperty("model_fingerprint", modelFingerprint);
         if (ladder != null) json.addProperty("epoch_ladder", ladder);
-        Json.write(resultFile(method, setting), json);
+        Path directory = runDirectory(method, setting);
+        json.addProperty("edit_tensors", EditFile.write(directory.resolve(EDIT_FILE), model, result.edit().model()));
+        json.addProperty("edited_model_fingerprint", fingerprint(result.edit().model()));
+        Json.write(directory.resolve(RESULT), json);
         return new Run(modelName, setting, method, result.row(), result.after(), false, retainRows);
     }
 
@@ -283,24 +290,60 @@ public final class UnlearnRuns {
                 // incomplete or from an older layout: measure again and replace it
             }
         }
-        try (Unlearning.Result edited = Unlearning.apply(model, data, baseline(run.retainRows()), cachingAttributions(method))) {
-            Relearning.Result result = Relearning.run(edited.edit().model(), data, measurer, training, params,
-                    edited.before(), edited.after());
-            JsonObject json = new JsonObject();
-            json.addProperty("method", method.method());
-            json.addProperty("parameters", method.params().toString());
-            json.addProperty("setting", run.setting());
-            json.addProperty("retain_rows_requested", run.retainRows());
-            json.addProperty("retain_rows", UnlearnSets.retainSize(data, run.retainRows()));
-            json.addProperty("data_fingerprint", dataFingerprint);
-            json.addProperty("model_fingerprint", modelFingerprint);
-            json.addProperty("relearn_settings", settings);
-            json.addProperty("percent_memorized_before", edited.before().get(Measures.PERCENT_MEMORIZED));
-            json.addProperty("edited_percent_memorized", edited.after().get(Measures.PERCENT_MEMORIZED));
-            result.annotate(json);
-            Json.write(file, json);
-            return new Relearned(run, result, edited.after().get(Measures.PERCENT_MEMORIZED), false);
+        Unlearning.Baseline baseline = baseline(run.retainRows());
+        CausalLm kept = keptEdit(run);
+        if (kept != null) {
+            try (kept) {
+                return relearned(run, file, settings, kept, baseline.measures(), run.after(), training, params, true);
+            }
         }
+        try (Unlearning.Result edited = Unlearning.apply(model, data, baseline, cachingAttributions(method))) {
+            return relearned(run, file, settings, edited.edit().model(), edited.before(), edited.after(), training, params,
+                    false);
+        }
+    }
+
+    /** Relearns {@code edited} (whose measures are {@code afterEdit}) and writes the record to {@code file}. */
+    private Relearned relearned(Run run, Path file, String settings, CausalLm edited, Map<String, Double> before,
+                                Map<String, Double> afterEdit, org.tinymem.train.TrainConfig training,
+                                Relearning.Params params, boolean keptEdit) {
+        Unlearner method = run.method();
+        Relearning.Result result = Relearning.run(edited, data, measurer, training, params, before, afterEdit);
+        JsonObject json = new JsonObject();
+        json.addProperty("method", method.method());
+        json.addProperty("parameters", method.params().toString());
+        json.addProperty("setting", run.setting());
+        json.addProperty("retain_rows_requested", run.retainRows());
+        json.addProperty("retain_rows", UnlearnSets.retainSize(data, run.retainRows()));
+        json.addProperty("data_fingerprint", dataFingerprint);
+        json.addProperty("model_fingerprint", modelFingerprint);
+        json.addProperty("relearn_settings", settings);
+        json.addProperty("percent_memorized_before", before.get(Measures.PERCENT_MEMORIZED));
+        json.addProperty("edited_percent_memorized", afterEdit.get(Measures.PERCENT_MEMORIZED));
+        json.addProperty("edit_source", keptEdit ? "kept " + EDIT_FILE : "method applied again");
+        result.annotate(json);
+        Json.write(file, json);
+        return new Relearned(run, result, afterEdit.get(Measures.PERCENT_MEMORIZED), false);
+    }
+
+    /**
+     * The run's kept edit (a copy of the model with {@link #EDIT_FILE}'s tensors), or null when there is none or
+     * it does not give the fingerprint its record names (the caller then applies the method again).
+     */
+    private CausalLm keptEdit(Run run) {
+        Path directory = runDirectory(run.method(), run.setting());
+        JsonObject record = sameRun(directory.resolve(RESULT), run.method(), run.retainRows());
+        Path file = directory.resolve(EDIT_FILE);
+        if (record == null || !record.has("edited_model_fingerprint") || !Files.isRegularFile(file)) return null;
+        CausalLm edited = model.copy();
+        try {
+            EditFile.apply(file, edited);
+            if (fingerprint(edited).equals(record.get("edited_model_fingerprint").getAsString())) return edited;
+        } catch (RuntimeException e) {
+            // unreadable or of another model: apply the method again
+        }
+        edited.close();
+        return null;
     }
 
     /** What a relearning record must match besides its run: steps, batch, seed and the optimizer settings. */

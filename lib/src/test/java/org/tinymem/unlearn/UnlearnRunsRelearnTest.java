@@ -70,4 +70,66 @@ class UnlearnRunsRelearnTest {
         assertThrows(IllegalArgumentException.class, () -> new UnlearnRuns(dir, "other", fixture.model, fixture.data,
                 MathMeasures.INSTANCE).relearn(run, training, three), "a run of another model");
     }
+
+    /**
+     * Each run keeps its edit (the changed tensors); relearning starts from it instead of applying the method again,
+     * with the same numbers, and falls back to applying it again when the file is missing or does not match.
+     */
+    @Test
+    void aKeptEditIsRelearnedWithoutApplyingTheMethodAgainWithTheSameNumbers(@TempDir Path dir) throws Exception {
+        MemorizingModel fixture = MemorizingModel.get();
+        Unlearner durable = new org.tinymem.unlearn.weight.Durable(new org.tinymem.unlearn.weight.Durable.Params(0.05, 64, TensorScope.MLP));
+        org.tinymem.train.TrainConfig training = TinyMemorizer.training(0);
+        Relearning.Params three = new Relearning.Params(3, 8, 0);
+
+        UnlearnRuns kept = new UnlearnRuns(dir.resolve("kept"), "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE);
+        UnlearnRuns.Run run = kept.run("paper", durable, 0);
+        Path record = dir.resolve("kept").resolve("durable-paper-r0.05");
+        com.google.gson.JsonObject json = org.tinymem.util.Json.read(record.resolve(UnlearnRuns.RESULT));
+        var tensors = org.tinymem.model.Safetensors.read(record.resolve(UnlearnRuns.EDIT_FILE)).tensors();
+        assertEquals(tensors.size(), json.get("edit_tensors").getAsInt());
+        assertFalse(tensors.isEmpty());
+        assertTrue(tensors.keySet().stream().allMatch(name -> name.contains(".mlp.")), "an MLP edit keeps MLP tensors only: " + tensors.keySet());
+        try (var copy = fixture.model.copy()) {
+            EditFile.apply(record.resolve(UnlearnRuns.EDIT_FILE), copy);
+            assertEquals(json.get("edited_model_fingerprint").getAsString(), UnlearnRuns.fingerprint(copy));
+            assertNotEquals(UnlearnRuns.fingerprint(fixture.model), UnlearnRuns.fingerprint(copy));
+        }
+        UnlearnRuns.Relearned fromFile = kept.relearn(run, training, three);
+        assertEquals("kept " + UnlearnRuns.EDIT_FILE,
+                org.tinymem.util.Json.read(record.resolve(UnlearnRuns.RELEARN_RESULT)).get("edit_source").getAsString());
+
+        UnlearnRuns again = new UnlearnRuns(dir.resolve("again"), "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE);
+        UnlearnRuns.Run same = again.run("paper", durable, 0);
+        Path againRecord = dir.resolve("again").resolve("durable-paper-r0.05");
+        Files.delete(againRecord.resolve(UnlearnRuns.EDIT_FILE));
+        UnlearnRuns.Relearned reapplied = again.relearn(same, training, three);
+        assertEquals("method applied again",
+                org.tinymem.util.Json.read(againRecord.resolve(UnlearnRuns.RELEARN_RESULT)).get("edit_source").getAsString());
+        assertSameNumbers(reapplied.result(), fromFile.result());
+        assertEquals(reapplied.editedPercentMemorized(), fromFile.editedPercentMemorized());
+
+        // a kept file that does not give the recorded edit (here: no tensor changed) is not used
+        EditFile.write(againRecord.resolve(UnlearnRuns.EDIT_FILE), fixture.model, fixture.model);
+        Files.delete(againRecord.resolve(UnlearnRuns.RELEARN_RESULT));
+        assertSameNumbers(reapplied.result(), again.relearn(same, training, three).result());
+        assertEquals("method applied again",
+                org.tinymem.util.Json.read(againRecord.resolve(UnlearnRuns.RELEARN_RESULT)).get("edit_source").getAsString());
+        // a file of another model's shapes is an error that names the tensor
+        try (var other = fixture.model.copy()) {
+            Path foreign = dir.resolve("foreign.safetensors");
+            org.tinymem.model.Safetensors.write(foreign, java.util.Map.of(tensors.keySet().iterator().next(),
+                    org.tinymem.model.Safetensors.Tensor.ofFloats(new float[] {1, 2, 3}, 3)), java.util.Map.of());
+            String error = assertThrows(IllegalArgumentException.class, () -> EditFile.apply(foreign, other)).getMessage();
+            assertTrue(error.contains(tensors.keySet().iterator().next()) && error.contains("does not fit"), error);
+        }
+    }
+
+    /** Every number of two relearnings but their wall time. */
+    private static void assertSameNumbers(Relearning.Result expected, Relearning.Result actual) {
+        assertEquals(expected.steps(), actual.steps());
+        assertEquals(expected.after(), actual.after());
+        assertEquals(expected.percentMemorized(), actual.percentMemorized());
+        assertEquals(expected.recoveredPercent(), actual.recoveredPercent());
+    }
 }
