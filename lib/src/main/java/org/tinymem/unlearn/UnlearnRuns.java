@@ -265,15 +265,13 @@ public final class UnlearnRuns {
     public record Relearned(Run run, Relearning.Result result, double editedPercentMemorized, boolean reused) {}
 
     /**
-     * The relearning test of {@code run} (one of this model's runs): its method is applied again to a copy
-     * of the model with the run's retain rows, the edit is fine-tuned {@code params.steps()} steps on clean
-     * training rows with {@code training}'s optimizer settings ({@link Relearning#run}) and measured; or the
-     * saved record, if one was made for the same run, steps, batch, seed and optimizer settings.
+     * The relearning test of {@code run} (one of this model's runs): its edit ({@link #edited}) is fine-tuned
+     * {@code params.steps()} steps on clean training rows with {@code training}'s optimizer settings
+     * ({@link Relearning#run}) and measured; or the saved record, if one was made for the same run, steps, batch,
+     * seed and optimizer settings.
      */
     public Relearned relearn(Run run, org.tinymem.train.TrainConfig training, Relearning.Params params) {
-        if (!run.model().equals(modelName)) {
-            throw new IllegalArgumentException("run of " + run.model() + " given to the runs of " + modelName);
-        }
+        checkOwn(run);
         Unlearner method = run.method();
         Path file = runDirectory(method, run.setting()).resolve(RELEARN_RESULT);
         String settings = relearnSettings(training, params);
@@ -290,16 +288,42 @@ public final class UnlearnRuns {
                 // incomplete or from an older layout: measure again and replace it
             }
         }
-        Unlearning.Baseline baseline = baseline(run.retainRows());
-        CausalLm kept = keptEdit(run);
-        if (kept != null) {
-            try (kept) {
-                return relearned(run, file, settings, kept, baseline.measures(), run.after(), training, params, true);
-            }
+        try (Edited edited = edited(run)) {
+            return relearned(run, file, settings, edited.model(), baseline(run.retainRows()).measures(), edited.after(),
+                    training, params, edited.kept());
         }
-        try (Unlearning.Result edited = Unlearning.apply(model, data, baseline, cachingAttributions(method))) {
-            return relearned(run, file, settings, edited.edit().model(), edited.before(), edited.after(), training, params,
-                    false);
+    }
+
+    /**
+     * A run's edited model (close it when done).
+     *
+     * @param run the run
+     * @param model the edited model
+     * @param after its measures: the run's record when the edit was kept, measured now when it was made again
+     * @param kept whether it is the run's kept edit ({@link #EDIT_FILE}) or its method applied again
+     */
+    public record Edited(Run run, CausalLm model, Map<String, Double> after, boolean kept) implements AutoCloseable {
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
+    /**
+     * The edited model of {@code run} (one of this model's runs): its kept edit, or, for a run recorded before edits
+     * were kept, its method applied again to a copy of the model (same seed, same sets) and measured.
+     */
+    public Edited edited(Run run) {
+        checkOwn(run);
+        CausalLm kept = keptEdit(run);
+        if (kept != null) return new Edited(run, kept, run.after(), true);
+        Unlearning.Result result = Unlearning.apply(model, data, baseline(run.retainRows()), cachingAttributions(run.method()));
+        return new Edited(run, result.edit().model(), result.after(), false);
+    }
+
+    private void checkOwn(Run run) {
+        if (!run.model().equals(modelName)) {
+            throw new IllegalArgumentException("run of " + run.model() + " given to the runs of " + modelName);
         }
     }
 

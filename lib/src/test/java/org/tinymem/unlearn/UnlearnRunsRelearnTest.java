@@ -95,6 +95,11 @@ class UnlearnRunsRelearnTest {
             assertEquals(json.get("edited_model_fingerprint").getAsString(), UnlearnRuns.fingerprint(copy));
             assertNotEquals(UnlearnRuns.fingerprint(fixture.model), UnlearnRuns.fingerprint(copy));
         }
+        try (UnlearnRuns.Edited edited = kept.edited(run)) {
+            assertTrue(edited.kept());
+            assertEquals(json.get("edited_model_fingerprint").getAsString(), UnlearnRuns.fingerprint(edited.model()));
+            assertEquals(run.after(), edited.after());
+        }
         UnlearnRuns.Relearned fromFile = kept.relearn(run, training, three);
         assertEquals("kept " + UnlearnRuns.EDIT_FILE,
                 org.tinymem.util.Json.read(record.resolve(UnlearnRuns.RELEARN_RESULT)).get("edit_source").getAsString());
@@ -103,6 +108,11 @@ class UnlearnRunsRelearnTest {
         UnlearnRuns.Run same = again.run("paper", durable, 0);
         Path againRecord = dir.resolve("again").resolve("durable-paper-r0.05");
         Files.delete(againRecord.resolve(UnlearnRuns.EDIT_FILE));
+        try (UnlearnRuns.Edited edited = again.edited(same)) {
+            assertFalse(edited.kept(), "no kept edit: the method is applied again");
+            assertEquals(json.get("edited_model_fingerprint").getAsString(), UnlearnRuns.fingerprint(edited.model()));
+            assertEquals(same.after(), edited.after());
+        }
         UnlearnRuns.Relearned reapplied = again.relearn(same, training, three);
         assertEquals("method applied again",
                 org.tinymem.util.Json.read(againRecord.resolve(UnlearnRuns.RELEARN_RESULT)).get("edit_source").getAsString());
