@@ -68,7 +68,9 @@ public final class UnlearnMethods {
             o.only("zero-keep-one", Set.of("ratio"));
             return Zero.keepOne(zero(o));
         });
-        // a control: as many units per layer as a neuron method removes, chosen at random (RandomUnits)
+        // a control: as many units per layer as a neuron method removes, chosen at random (RandomUnits); without
+        // --ratio it takes Zero's default ratio (ours: a control has no default of its own; compare it at the ratio
+        // of the row it controls)
         DIAGNOSTICS.put("random-units", o -> {
             o.only("random-units", Set.of("ratio", "seed"));
             return new RandomUnits(new RandomUnits.Params(o.ratio(Zero.Params.defaults().ratio()), o.seed()));
