@@ -311,14 +311,36 @@ public final class UnlearnRuns {
 
     /**
      * The edited model of {@code run} (one of this model's runs): its kept edit, or, for a run recorded before edits
-     * were kept, its method applied again to a copy of the model (same seed, same sets) and measured.
+     * were kept, its method applied again to a copy of the model (same seed, same sets) and measured; a re-made edit
+     * that measures as the record says is then kept for next time.
      */
     public Edited edited(Run run) {
         checkOwn(run);
         CausalLm kept = keptEdit(run);
         if (kept != null) return new Edited(run, kept, run.after(), true);
         Unlearning.Result result = Unlearning.apply(model, data, baseline(run.retainRows()), cachingAttributions(run.method()));
+        if (result.after().equals(run.after())) keep(run, result.edit().model());
         return new Edited(run, result.edit().model(), result.after(), false);
+    }
+
+    /**
+     * Keeps a re-made edit beside its record when it measured exactly as the record says (the same edit, as far as
+     * every measure can tell), so that the next {@link #edited} reads it back: a record from before edits were kept
+     * gains only {@code edit_tensors} and {@code edited_model_fingerprint} (rewritten atomically); a record that names
+     * a fingerprint gets its missing or damaged file back only if the re-made edit has that fingerprint.
+     */
+    private void keep(Run run, CausalLm edited) {
+        Path directory = runDirectory(run.method(), run.setting());
+        JsonObject record = sameRun(directory.resolve(RESULT), run.method(), run.retainRows());
+        if (record == null) return;
+        String fingerprint = fingerprint(edited);
+        boolean named = record.has("edited_model_fingerprint");
+        if (named && !record.get("edited_model_fingerprint").getAsString().equals(fingerprint)) return; // another edit
+        int tensors = EditFile.write(directory.resolve(EDIT_FILE), model, edited);
+        if (named) return; // the file was missing or damaged: replaced
+        record.addProperty("edit_tensors", tensors);
+        record.addProperty("edited_model_fingerprint", fingerprint);
+        Json.write(directory.resolve(RESULT), record);
     }
 
     private void checkOwn(Run run) {

@@ -108,16 +108,38 @@ class UnlearnRunsRelearnTest {
         UnlearnRuns.Run same = again.run("paper", durable, 0);
         Path againRecord = dir.resolve("again").resolve("durable-paper-r0.05");
         Files.delete(againRecord.resolve(UnlearnRuns.EDIT_FILE));
-        try (UnlearnRuns.Edited edited = again.edited(same)) {
-            assertFalse(edited.kept(), "no kept edit: the method is applied again");
-            assertEquals(json.get("edited_model_fingerprint").getAsString(), UnlearnRuns.fingerprint(edited.model()));
-            assertEquals(same.after(), edited.after());
-        }
         UnlearnRuns.Relearned reapplied = again.relearn(same, training, three);
         assertEquals("method applied again",
                 org.tinymem.util.Json.read(againRecord.resolve(UnlearnRuns.RELEARN_RESULT)).get("edit_source").getAsString());
         assertSameNumbers(reapplied.result(), fromFile.result());
         assertEquals(reapplied.editedPercentMemorized(), fromFile.editedPercentMemorized());
+        // the re-made edit measured as recorded, so it is kept again for next time
+        assertTrue(Files.isRegularFile(againRecord.resolve(UnlearnRuns.EDIT_FILE)));
+        try (UnlearnRuns.Edited edited = again.edited(same)) {
+            assertTrue(edited.kept());
+            assertEquals(json.get("edited_model_fingerprint").getAsString(), UnlearnRuns.fingerprint(edited.model()));
+        }
+
+        // a record from before edits were kept (no fingerprint, no file) gets both when its edit is made again
+        com.google.gson.JsonObject old = org.tinymem.util.Json.read(againRecord.resolve(UnlearnRuns.RESULT));
+        old.remove("edited_model_fingerprint");
+        old.remove("edit_tensors");
+        org.tinymem.util.Json.write(againRecord.resolve(UnlearnRuns.RESULT), old);
+        Files.delete(againRecord.resolve(UnlearnRuns.EDIT_FILE));
+        UnlearnRuns fresh = new UnlearnRuns(dir.resolve("again"), "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE);
+        UnlearnRuns.Run oldRun = fresh.run("paper", durable, 0);
+        assertTrue(oldRun.reused());
+        try (UnlearnRuns.Edited edited = fresh.edited(oldRun)) {
+            assertFalse(edited.kept(), "no kept edit: the method is applied again");
+            assertEquals(oldRun.after(), edited.after());
+        }
+        com.google.gson.JsonObject backfilled = org.tinymem.util.Json.read(againRecord.resolve(UnlearnRuns.RESULT));
+        assertEquals(json.get("edited_model_fingerprint").getAsString(), backfilled.get("edited_model_fingerprint").getAsString());
+        assertEquals(json.get("edit_tensors").getAsInt(), backfilled.get("edit_tensors").getAsInt());
+        assertEquals(old.get("after"), backfilled.get("after"), "the record's numbers are untouched");
+        try (UnlearnRuns.Edited edited = fresh.edited(oldRun)) {
+            assertTrue(edited.kept());
+        }
 
         // a kept file that does not give the recorded edit (here: no tensor changed) is not used
         EditFile.write(againRecord.resolve(UnlearnRuns.EDIT_FILE), fixture.model, fixture.model);
@@ -125,6 +147,9 @@ class UnlearnRunsRelearnTest {
         assertSameNumbers(reapplied.result(), again.relearn(same, training, three).result());
         assertEquals("method applied again",
                 org.tinymem.util.Json.read(againRecord.resolve(UnlearnRuns.RELEARN_RESULT)).get("edit_source").getAsString());
+        try (UnlearnRuns.Edited edited = again.edited(same)) {
+            assertTrue(edited.kept(), "the damaged file was replaced by the re-made edit");
+        }
         // a file of another model's shapes is an error that names the tensor
         try (var other = fixture.model.copy()) {
             Path foreign = dir.resolve("foreign.safetensors");
