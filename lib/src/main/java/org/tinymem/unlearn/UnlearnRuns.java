@@ -289,20 +289,18 @@ public final class UnlearnRuns {
             }
         }
         try (Edited edited = edited(run)) {
-            return relearned(run, file, settings, edited.model(), baseline(run.retainRows()).measures(), edited.after(),
-                    training, params, edited.kept());
+            return relearned(run, file, settings, edited, training, params);
         }
     }
 
     /**
      * A run's edited model (close it when done).
      *
-     * @param run the run
      * @param model the edited model
      * @param after its measures: the run's record when the edit was kept, measured now when it was made again
      * @param kept whether it is the run's kept edit ({@link #EDIT_FILE}) or its method applied again
      */
-    public record Edited(Run run, CausalLm model, Map<String, Double> after, boolean kept) implements AutoCloseable {
+    public record Edited(CausalLm model, Map<String, Double> after, boolean kept) implements AutoCloseable {
         @Override
         public void close() {
             model.close();
@@ -317,10 +315,15 @@ public final class UnlearnRuns {
     public Edited edited(Run run) {
         checkOwn(run);
         CausalLm kept = keptEdit(run);
-        if (kept != null) return new Edited(run, kept, run.after(), true);
+        if (kept != null) return new Edited(kept, run.after(), true);
         Unlearning.Result result = Unlearning.apply(model, data, baseline(run.retainRows()), cachingAttributions(run.method()));
-        if (result.after().equals(run.after())) keep(run, result.edit().model());
-        return new Edited(run, result.edit().model(), result.after(), false);
+        try {
+            if (result.after().equals(run.after())) keep(run, result.edit().model());
+        } catch (RuntimeException e) {
+            result.close();
+            throw e;
+        }
+        return new Edited(result.edit().model(), result.after(), false);
     }
 
     /**
@@ -349,12 +352,13 @@ public final class UnlearnRuns {
         }
     }
 
-    /** Relearns {@code edited} (whose measures are {@code afterEdit}) and writes the record to {@code file}. */
-    private Relearned relearned(Run run, Path file, String settings, CausalLm edited, Map<String, Double> before,
-                                Map<String, Double> afterEdit, org.tinymem.train.TrainConfig training,
-                                Relearning.Params params, boolean keptEdit) {
+    /** Relearns {@code run}'s {@code edited} model and writes the record to {@code file}. */
+    private Relearned relearned(Run run, Path file, String settings, Edited edited, org.tinymem.train.TrainConfig training,
+                                Relearning.Params params) {
         Unlearner method = run.method();
-        Relearning.Result result = Relearning.run(edited, data, measurer, training, params, before, afterEdit);
+        Map<String, Double> before = baseline(run.retainRows()).measures();
+        Map<String, Double> afterEdit = edited.after();
+        Relearning.Result result = Relearning.run(edited.model(), data, measurer, training, params, before, afterEdit);
         JsonObject json = new JsonObject();
         json.addProperty("method", method.method());
         json.addProperty("parameters", method.params().toString());
@@ -366,7 +370,7 @@ public final class UnlearnRuns {
         json.addProperty("relearn_settings", settings);
         json.addProperty("percent_memorized_before", before.get(Measures.PERCENT_MEMORIZED));
         json.addProperty("edited_percent_memorized", afterEdit.get(Measures.PERCENT_MEMORIZED));
-        json.addProperty("edit_source", keptEdit ? "kept " + EDIT_FILE : "method applied again");
+        json.addProperty("edit_source", edited.kept() ? "kept " + EDIT_FILE : "method applied again");
         result.annotate(json);
         Json.write(file, json);
         return new Relearned(run, result, afterEdit.get(Measures.PERCENT_MEMORIZED), false);
