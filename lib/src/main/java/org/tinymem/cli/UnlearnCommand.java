@@ -103,9 +103,22 @@ final class UnlearnCommand implements Callable<Integer> {
     int retainRows;
 
     @Option(names = "--relearn-steps", defaultValue = "0", description = "after the edit, fine-tune it this many steps"
-            + " (batch 32) on clean training rows and measure again: relearn_percent_memorized, recovered_percent in "
+            + " (batch 32) on --relearn-data and measure again: relearn_percent_memorized, recovered_percent in "
             + RESULT + "; 0 = off (default: ${DEFAULT-VALUE})")
     int relearnSteps;
+
+    @Option(names = "--relearn-data", defaultValue = "clean", description = "what relearning trains on: clean (clean"
+            + " training rows) or forget-half (a seeded half of the memorized rows; %% memorized and recovered %% are then"
+            + " of the other half, targeted relearning) (default: ${DEFAULT-VALUE})")
+    String relearnData;
+
+    @Option(names = "--relearn-lr-scale", defaultValue = "0.1", description = "relearning's learning rate as a multiple"
+            + " of the run's peak learning rate (ours: at 1, 50 clean steps erase an unedited model's memorization by"
+            + " themselves) (default: ${DEFAULT-VALUE})")
+    double relearnLearningRateScale;
+
+    /** The relearning test's settings, from the three options above (null: off). */
+    private org.tinymem.unlearn.Relearning.Params relearning;
 
     @Mixin
     EarlyStoppingOptions evaluation = new EarlyStoppingOptions();
@@ -131,6 +144,9 @@ final class UnlearnCommand implements Callable<Integer> {
                     + " epoch up to it), not " + epochs);
         }
         if (relearnSteps < 0) throw new IllegalArgumentException("--relearn-steps must be ≥ 0, got " + relearnSteps);
+        relearning = relearnSteps == 0 ? null : new org.tinymem.unlearn.Relearning.Params(
+                relearnSteps, org.tinymem.unlearn.Relearning.Params.defaults().batchSize(), seed,
+                org.tinymem.unlearn.Relearning.Data.parse(relearnData), relearnLearningRateScale);
         requireFresh(out);
         boolean production = memorized != null || retain != null || perplexity != null;
         if (production && (memorized == null || retain == null || perplexity == null)) {
@@ -227,12 +243,14 @@ final class UnlearnCommand implements Callable<Integer> {
         }
         if (relearnSteps > 0) { // after saving: the saved model is the edit, not the relearned one
             org.tinymem.unlearn.Relearning.Result relearned = org.tinymem.unlearn.Relearning.run(result.edit().model(),
-                    data, baseline.measurer(), TrainRun.Plan.of(TrainRun.specOf(model)).training(),
-                    new org.tinymem.unlearn.Relearning.Params(relearnSteps, org.tinymem.unlearn.Relearning.Params.defaults().batchSize(), seed),
-                    result.before(), result.after());
+                    data, baseline.sets().unlearnProbes(data.probes()), baseline.measurer(),
+                    TrainRun.Plan.of(TrainRun.specOf(model)).training(), relearning, result.before(), result.after());
             relearned.annotate(record);
-            System.out.printf("relearned %d steps on clean rows: %.2f %% memorized, %.1f %% recovered%n", relearned.steps(),
-                    relearned.percentMemorized(), relearned.recoveredPercent());
+            record.addProperty("relearn_data", relearning.data().cliName());
+            record.addProperty("relearn_lr_scale", relearning.learningRateScale());
+            System.out.printf("relearned %d steps on %s rows: %.2f %% memorized%s, %.1f %% recovered%n", relearned.steps(),
+                    relearning.data().cliName(), relearned.percentMemorized(), relearned.heldOutProbes() == 0 ? ""
+                            : " of the " + relearned.heldOutProbes() + " held-out probes", relearned.recoveredPercent());
         }
         if (ladder != null) record.addProperty("epoch_ladder", ladder);
         Json.write(dir.resolve(RESULT), record);
@@ -251,7 +269,11 @@ final class UnlearnCommand implements Callable<Integer> {
             config.put("run", Json.read(model.resolve(TrainRun.SPEC)));
         }
         config.put("retain_rows", retainRows);
-        if (relearnSteps > 0) config.put("relearn_steps", relearnSteps);
+        if (relearnSteps > 0) {
+            config.put("relearn_steps", relearnSteps);
+            config.put("relearn_data", relearning.data().cliName());
+            config.put("relearn_lr_scale", relearning.learningRateScale());
+        }
         if (evaluated != null) config.put("early_stopping", evaluated.settings());
         Json.write(dir.resolve(TrainRun.PROVENANCE), Provenance.of(config, seed, data.fingerprint()));
         print(result.row());

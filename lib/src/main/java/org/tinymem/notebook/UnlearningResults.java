@@ -118,8 +118,10 @@ public final class UnlearningResults {
 
     /**
      * The relearning test of each run (not in the paper; {@link org.tinymem.unlearn.Relearning}): model, family,
-     * method, setting, % memorized before the edit, after it and after relearning, recovered % (0 = nothing came
-     * back, 100 = all of it), the relearning steps and seconds, and whether the record was read back from disk.
+     * method, setting, % memorized before the edit and after it (every probe), the probes relearning is measured on
+     * (every probe, or the held-out half for targeted relearning) with their % memorized after the edit and after
+     * relearning, recovered % (0 = nothing came back, 100 = all of it), the relearning steps and seconds, and whether
+     * the record was read back from disk.
      */
     public static Table relearning(String title, List<UnlearnRuns.Relearned> relearned) {
         return Table.create(title,
@@ -129,6 +131,9 @@ public final class UnlearningResults {
                 StringColumn.create("setting", relearned.stream().map(r -> r.run().setting())),
                 DoubleColumn.create("% mem before", relearned.stream().mapToDouble(r -> r.run().row().memorizedBefore())),
                 DoubleColumn.create("% mem after edit", relearned.stream().mapToDouble(UnlearnRuns.Relearned::editedPercentMemorized)),
+                StringColumn.create("measured on", relearned.stream().map(r -> r.result().heldOutProbes() == 0 ? "all probes"
+                        : r.result().heldOutProbes() + " held-out probes")),
+                DoubleColumn.create("% measured after edit", relearned.stream().mapToDouble(r -> r.result().editedPercentMemorized())),
                 DoubleColumn.create("% mem after relearning", relearned.stream().mapToDouble(r -> r.result().percentMemorized())),
                 DoubleColumn.create("recovered %", relearned.stream().mapToDouble(r -> r.result().recoveredPercent())),
                 DoubleColumn.create("relearn steps", relearned.stream().mapToDouble(r -> r.result().steps())),

@@ -137,12 +137,16 @@ public final class Trainer {
                     float loss;
                     try (NDScope ignored = new NDScope();
                          GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray ids = TokenBatch.pack(manager, batch, model.padToken());
+                        // Rows of different lengths without a pad token (a language model's memorized rows, as
+                        // targeted relearning trains on) are filled and their filled targets masked out.
+                        boolean ragged = model.padToken() < 0 && batch.stream().anyMatch(r -> r.length != batch.get(0).length);
+                        TokenBatch.Packed packed = ragged ? TokenBatch.packWithMask(manager, batch, -1) : null;
+                        NDArray ids = ragged ? packed.tokens() : TokenBatch.pack(manager, batch, model.padToken());
                         long hookStart = System.nanoTime();
                         Intervention intervention = regularizer == Regularizer.NONE ? Intervention.NONE
                                 : new TimedIntervention(regularizer.intervention(batchRows));
                         regularizerNanos += System.nanoTime() - hookStart;
-                        NextTokenLoss.Terms terms = NextTokenLoss.of(model, ids, intervention);
+                        NextTokenLoss.Terms terms = ragged ? NextTokenLoss.of(model, packed, intervention) : NextTokenLoss.of(model, ids, intervention);
                         NDArray mean = terms.mean();
                         long objectiveStart = System.nanoTime();
                         NDArray objective = regularizer == Regularizer.NONE ? mean : regularizer.objective(terms, batchRows);

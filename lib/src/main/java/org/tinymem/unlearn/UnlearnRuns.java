@@ -259,30 +259,29 @@ public final class UnlearnRuns {
      *
      * @param run the unlearning run
      * @param result the relearning: steps, seconds, measures after it, % memorized, recovered %
-     * @param editedPercentMemorized % memorized of the edit that was relearned (the run's method applied again)
+     * @param editedPercentMemorized % memorized (every probe) of the edit that was relearned
      * @param reused whether the record was read from disk rather than measured now
      */
     public record Relearned(Run run, Relearning.Result result, double editedPercentMemorized, boolean reused) {}
 
     /**
      * The relearning test of {@code run} (one of this model's runs): its edit ({@link #edited}) is fine-tuned
-     * {@code params.steps()} steps on clean training rows with {@code training}'s optimizer settings
-     * ({@link Relearning#run}) and measured; or the saved record, if one was made for the same run, steps, batch,
-     * seed and optimizer settings.
+     * {@code params.steps()} steps on {@code params.data()} with {@code training}'s optimizer settings
+     * ({@link Relearning#run}; the forget-half split is of the probes this model memorized, the run's unlearn set) and
+     * measured; or the saved record ({@link #relearnFile}), if one was made for the same run and the same relearning
+     * settings (steps, batch, seed, data, learning rate and optimizer).
      */
     public Relearned relearn(Run run, org.tinymem.train.TrainConfig training, Relearning.Params params) {
         checkOwn(run);
         Unlearner method = run.method();
-        Path file = runDirectory(method, run.setting()).resolve(RELEARN_RESULT);
+        Path file = runDirectory(method, run.setting()).resolve(relearnFile(params.data()));
         String settings = relearnSettings(training, params);
         JsonObject saved = sameRun(file, method, run.retainRows());
         if (saved != null) {
             try {
                 if (saved.get("relearn_settings").getAsString().equals(settings)) {
-                    Relearning.Result result = new Relearning.Result(saved.get("relearn_steps").getAsLong(),
-                            saved.get("relearn_seconds").getAsDouble(), Json.doubles(saved.getAsJsonObject("relearn_after")),
-                            saved.get("relearn_percent_memorized").getAsDouble(), saved.get("recovered_percent").getAsDouble());
-                    return new Relearned(run, result, saved.get("edited_percent_memorized").getAsDouble(), true);
+                    double edited = saved.get("edited_percent_memorized").getAsDouble();
+                    return new Relearned(run, Relearning.Result.of(saved, edited), edited, true);
                 }
             } catch (RuntimeException e) {
                 // incomplete or from an older layout: measure again and replace it
@@ -291,6 +290,58 @@ public final class UnlearnRuns {
         try (Edited edited = edited(run)) {
             return relearned(run, file, settings, edited, training, params);
         }
+    }
+
+    /** The record of a run's relearning on {@code data}: {@value #RELEARN_RESULT} for clean rows, else named after the data. */
+    public static String relearnFile(Relearning.Data data) {
+        return data == Relearning.Data.CLEAN ? RELEARN_RESULT : "relearn-" + data.cliName() + ".json";
+    }
+
+    /**
+     * The floor of the relearning test: another model that never saw the artifacts (the retrained reference,
+     * {@code train --without-artifacts}) relearned exactly as this model's edits are ({@code params}, this model's
+     * forget-half split and data), so what relearning teaches by itself can be told from what an edit hid. Kept as
+     * {@code DIR/reference-<relearning file>} and reused while the reference's weights and the settings are the same.
+     */
+    public Relearning.Result relearnReference(CausalLm reference, org.tinymem.train.TrainConfig training, Relearning.Params params) {
+        Path file = dir.resolve("reference-" + relearnFile(params.data()));
+        String settings = relearnSettings(training, params);
+        String referenceFingerprint = fingerprint(reference);
+        if (Files.isRegularFile(file)) {
+            try {
+                JsonObject saved = Json.read(file);
+                if (saved.get("relearn_settings").getAsString().equals(settings)
+                        && saved.get("reference_fingerprint").getAsString().equals(referenceFingerprint)
+                        && saved.get("data_fingerprint").getAsString().equals(dataFingerprint)
+                        && saved.get("model_fingerprint").getAsString().equals(modelFingerprint)) {
+                    return Relearning.Result.of(saved, saved.get("relearn_edited_percent_memorized").getAsDouble());
+                }
+            } catch (RuntimeException e) {
+                // unreadable: measure again and replace it
+            }
+        }
+        try (CausalLm copy = reference.copy()) {
+            Map<String, Double> measured = measurer.measure(copy, data);
+            Relearning.Result result = Relearning.run(copy, data, memorizedProbes(), measurer, training, params, measured, measured);
+            JsonObject json = new JsonObject();
+            json.addProperty("reference_fingerprint", referenceFingerprint);
+            json.addProperty("model_fingerprint", modelFingerprint);
+            json.addProperty("data_fingerprint", dataFingerprint);
+            json.addProperty("relearn_settings", settings);
+            json.addProperty("reference_percent_memorized", measured.get(Measures.PERCENT_MEMORIZED));
+            result.annotate(json);
+            Json.write(file, json);
+            return result;
+        }
+    }
+
+    /**
+     * The probes this model memorizes (its unlearn set, in the probes' order): the split that targeted relearning
+     * ({@link Relearning.Data#FORGET_HALF}) trains on and measures; relearning another model on the same halves (the
+     * retrained reference) gives its floor.
+     */
+    public List<org.tinymem.data.MemorizationProbe> memorizedProbes() {
+        return baseline(0).sets().unlearnProbes(data.probes());
     }
 
     /**
@@ -358,7 +409,8 @@ public final class UnlearnRuns {
         Unlearner method = run.method();
         Map<String, Double> before = baseline(run.retainRows()).measures();
         Map<String, Double> afterEdit = edited.after();
-        Relearning.Result result = Relearning.run(edited.model(), data, measurer, training, params, before, afterEdit);
+        Relearning.Result result = Relearning.run(edited.model(), data, baseline(run.retainRows()).sets().unlearnProbes(data.probes()),
+                measurer, training, params, before, afterEdit);
         JsonObject json = new JsonObject();
         json.addProperty("method", method.method());
         json.addProperty("parameters", method.params().toString());
@@ -396,9 +448,13 @@ public final class UnlearnRuns {
         return null;
     }
 
-    /** What a relearning record must match besides its run: steps, batch, seed and the optimizer settings. */
+    /** What a relearning record must match besides its run: steps, batch, seed, data and the optimizer settings. */
     private static String relearnSettings(org.tinymem.train.TrainConfig training, Relearning.Params params) {
-        return params + " lr=" + training.learningRate() + " betas=" + training.beta1() + "," + training.beta2()
+        // Clean rows at the peak rate keep the form records had before the data and the scale existed (still valid).
+        String form = params.data() == Relearning.Data.CLEAN && params.learningRateScale() == 1.0
+                ? "Params[steps=" + params.steps() + ", batchSize=" + params.batchSize() + ", seed=" + params.seed() + "]"
+                : params.toString();
+        return form + " lr=" + training.learningRate() * params.learningRateScale() + " betas=" + training.beta1() + "," + training.beta2()
                 + " eps=" + training.eps() + " weight_decay=" + training.weightDecay();
     }
 

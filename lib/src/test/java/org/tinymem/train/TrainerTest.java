@@ -49,6 +49,32 @@ class TrainerTest {
         }
     }
 
+    /**
+     * Rows of different lengths in a vocabulary without a pad token (a language model's memorized rows, which targeted
+     * relearning trains on) are filled and their filled targets left out: the step's loss is the mean over the real
+     * targets only, as {@code TokenBatch.packWithMask} gives it.
+     */
+    @Test
+    void raggedRowsWithoutAPadTokenTrainOnTheirRealTargetsOnly() {
+        GptConfig config = new GptConfig(20, 150, 32, 4, 1, -1, 1e-5, 0.8);
+        List<int[]> rows = List.of(new int[] {1, 2, 3, 4, 5, 6}, new int[] {7, 8, 9, 10, 11, 12, 13, 14, 15}, new int[] {3, 3, 3, 3});
+        TrainConfig one = new TrainConfig(1, 3, 1e-3, 0.9, 0.98, 1e-8, 0.0, 0, 1.0, 1, 1, 0);
+        try (NDManager manager = NDManager.newBaseManager(); Gpt model = Gpt.initialize(config, 0, manager)) {
+            float expected;
+            try (Gpt copy = model.copy(); NDManager scratch = NDManager.newBaseManager()) {
+                expected = org.tinymem.model.NextTokenLoss.of(copy, org.tinymem.model.TokenBatch.packWithMask(scratch, rows, -1),
+                        org.tinymem.model.Intervention.NONE).mean().getFloat();
+            }
+            List<TrainRow> train = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) train.add(new TrainRow(rows.get(i), i, TrainRow.Kind.CLEAN));
+            Trainer.Result result = new Trainer(one, m -> Map.of(), null, Progress.silent()).train(model, train);
+            assertEquals(1, result.steps());
+            assertEquals(expected, result.history().get(0).trainLoss(), 1e-5, "the masked mean over the 16 real targets");
+            assertThrows(IllegalArgumentException.class, () -> org.tinymem.model.TokenBatch.pack(manager, rows, -1),
+                    "the strict packing still refuses ragged rows");
+        }
+    }
+
     @Test
     void trainsOnAThreadOtherThanTheOneThatLoadedTheEngine() throws Exception {
         // Notebook cells run on fresh threads, where PyTorch's per-thread grad mode starts on.

@@ -72,6 +72,61 @@ class UnlearnRunsRelearnTest {
     }
 
     /**
+     * Targeted relearning (forget-half) keeps its own record beside the clean one, splits the probes the model memorizes,
+     * and a clean record from before the data and the scale existed is still read back.
+     */
+    @Test
+    void targetedRelearningHasItsOwnRecordAndOldCleanRecordsStayValid(@TempDir Path dir) throws Exception {
+        MemorizingModel fixture = MemorizingModel.get();
+        UnlearnRuns runs = new UnlearnRuns(dir, "tiny", fixture.model, fixture.data, MathMeasures.INSTANCE);
+        UnlearnRuns.Run run = runs.run("grid", UnlearnMethods.create("ga", new UnlearnMethods.Options(null, 2, null, 1e-3, 0)), 0);
+        Path record = dir.resolve("ga-grid-r1");
+        org.tinymem.train.TrainConfig training = TinyMemorizer.training(0);
+        assertEquals(fixture.sets.unlearnProbes(fixture.data.probes()), runs.memorizedProbes());
+
+        Relearning.Params targeted = new Relearning.Params(3, 8, 0, Relearning.Data.FORGET_HALF, 0.1);
+        UnlearnRuns.Relearned first = runs.relearn(run, training, targeted);
+        assertFalse(first.reused());
+        assertEquals("relearn-forget-half.json", UnlearnRuns.relearnFile(Relearning.Data.FORGET_HALF));
+        assertTrue(Files.isRegularFile(record.resolve("relearn-forget-half.json")));
+        assertFalse(Files.exists(record.resolve(UnlearnRuns.RELEARN_RESULT)), "the clean record is another file");
+        assertEquals(Relearning.split(runs.memorizedProbes(), 0).heldOut().size(), first.result().heldOutProbes());
+        assertEquals(run.row().memorizedAfter(), first.editedPercentMemorized(), 1e-9);
+        assertEquals(first.result(), runs.relearn(run, training, targeted).result());
+        assertTrue(runs.relearn(run, training, targeted).reused());
+        assertFalse(runs.relearn(run, training, new Relearning.Params(3, 8, 0, Relearning.Data.FORGET_HALF, 1.0)).reused(),
+                "another learning rate");
+        Table table = UnlearningResults.relearning("targeted", List.of(first));
+        assertEquals(first.result().heldOutProbes() + " held-out probes", table.stringColumn("measured on").get(0));
+        assertEquals(first.result().editedPercentMemorized(), table.doubleColumn("% measured after edit").get(0), 1e-12);
+
+        // the floor: a model that never saw the rows (here: freshly initialised) relearned on the same split, kept and reused
+        try (org.tinymem.model.Gpt reference = org.tinymem.model.Gpt.initialize(fixture.model.config(), 5, fixture.model.manager())) {
+            Relearning.Result floor = runs.relearnReference(reference, training, targeted);
+            Path floorFile = dir.resolve("reference-relearn-forget-half.json");
+            assertTrue(Files.isRegularFile(floorFile));
+            assertEquals(first.result().heldOutProbes(), floor.heldOutProbes());
+            assertEquals(0, floor.editedPercentMemorized(), 1e-12, "an untrained model memorizes none of the held-out probes");
+            java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(floorFile);
+            assertEquals(floor, runs.relearnReference(reference, training, targeted));
+            assertEquals(written, Files.getLastModifiedTime(floorFile), "read back, not measured again");
+        }
+
+        // a clean record written before held-out probes were recorded (same settings string) is read back as it is
+        Relearning.Params clean = new Relearning.Params(3, 8, 0);
+        UnlearnRuns.Relearned cleanFirst = runs.relearn(run, training, clean);
+        com.google.gson.JsonObject json = org.tinymem.util.Json.read(record.resolve(UnlearnRuns.RELEARN_RESULT));
+        assertTrue(json.get("relearn_settings").getAsString().startsWith("Params[steps=3, batchSize=8, seed=0] lr="),
+                json.get("relearn_settings").getAsString());
+        json.remove("relearn_held_out_probes");
+        json.remove("relearn_edited_percent_memorized");
+        org.tinymem.util.Json.write(record.resolve(UnlearnRuns.RELEARN_RESULT), json);
+        UnlearnRuns.Relearned old = runs.relearn(run, training, clean);
+        assertTrue(old.reused());
+        assertEquals(cleanFirst.result(), old.result());
+    }
+
+    /**
      * Each run keeps its edit (the changed tensors); relearning starts from it instead of applying the method again,
      * with the same numbers, and falls back to applying it again when the file is missing or does not match.
      */
