@@ -188,9 +188,8 @@ public final class Relearning {
         List<int[]> source;
         Split split = null;
         if (params.data() == Data.CLEAN) {
-            source = new ArrayList<>(data.cleanTrainTokens());
+            source = UnlearnSets.cleanSample(data, Integer.MAX_VALUE, params.seed()); // every clean row, seeded order
             if (source.isEmpty()) throw new IllegalArgumentException("relearning needs clean training rows; " + data.name() + " has none");
-            Collections.shuffle(source, new Random(params.seed()));
         } else {
             split = split(memorized, params.seed());
             source = split.seen().stream().map(UnlearnSets::fullSequence).toList();

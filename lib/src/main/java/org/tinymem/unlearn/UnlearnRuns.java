@@ -407,9 +407,10 @@ public final class UnlearnRuns {
     private Relearned relearned(Run run, Path file, String settings, Edited edited, org.tinymem.train.TrainConfig training,
                                 Relearning.Params params) {
         Unlearner method = run.method();
-        Map<String, Double> before = baseline(run.retainRows()).measures();
+        Unlearning.Baseline baseline = baseline(run.retainRows());
+        Map<String, Double> before = baseline.measures();
         Map<String, Double> afterEdit = edited.after();
-        Relearning.Result result = Relearning.run(edited.model(), data, baseline(run.retainRows()).sets().unlearnProbes(data.probes()),
+        Relearning.Result result = Relearning.run(edited.model(), data, baseline.sets().unlearnProbes(data.probes()),
                 measurer, training, params, before, afterEdit);
         JsonObject json = new JsonObject();
         json.addProperty("method", method.method());
