@@ -141,6 +141,22 @@ public final class UnlearningResults {
                 BooleanColumn.create("reused", relearned.stream().map(UnlearnRuns.Relearned::reused).toList()));
     }
 
+    /**
+     * The floor of targeted relearning, one row per model ({@link RelearningRuns#floors}): the retrained reference's
+     * held-out probes, its % memorized of them before relearning (it never saw them: 0 unless it learns the rule that
+     * made them) and after relearning on the other half, and the relearning seconds; a model without a measured
+     * floor has NaN and its reason in {@code note}.
+     */
+    public static Table relearningFloors(String title, List<RelearningRuns.Floor> floors) {
+        return Table.create(title,
+                StringColumn.create("model", floors.stream().map(RelearningRuns.Floor::model)),
+                DoubleColumn.create("held-out probes", floors.stream().mapToDouble(f -> f.measured() ? f.result().heldOutProbes() : Double.NaN)),
+                DoubleColumn.create("% measured before relearning", floors.stream().mapToDouble(f -> f.measured() ? f.result().editedPercentMemorized() : Double.NaN)),
+                DoubleColumn.create("% mem after relearning", floors.stream().mapToDouble(f -> f.measured() ? f.result().percentMemorized() : Double.NaN)),
+                DoubleColumn.create("relearn s", floors.stream().mapToDouble(f -> f.measured() ? f.result().seconds() : Double.NaN)),
+                StringColumn.create("note", floors.stream().map(RelearningRuns.Floor::missing)));
+    }
+
     /** The one utility measure of all runs, or empty when there are none or they mix kinds. */
     static java.util.Optional<Utility> utility(List<UnlearnRuns.Run> runs) {
         java.util.Set<String> measures = new java.util.HashSet<>();
