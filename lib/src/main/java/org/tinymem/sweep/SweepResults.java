@@ -11,8 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.tinymem.eval.Measures;
 import org.tinymem.eval.Scorecard;
 import org.tinymem.experiment.Selection;
@@ -20,6 +21,7 @@ import org.tinymem.experiment.TrainRun;
 import org.tinymem.unlearn.UnlearnRuns;
 import org.tinymem.util.AtomicFiles;
 import org.tinymem.util.Json;
+import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
@@ -295,9 +297,43 @@ public final class SweepResults {
         return csv(columns, List.of());
     }
 
-    /** The collected results as a Tablesaw table (for notebooks). */
+    /**
+     * The collected results as a Tablesaw table (for notebooks). A column written as floating-point numbers
+     * ({@link #decimalColumns}) is a {@code DoubleColumn} even when every value is whole: Tablesaw alone reads
+     * "-100.0" as an integer, so a sweep whose runs all removed everything (M = −100, A = 0) gave integer columns and
+     * a notebook's {@code doubleColumn("memorization_difference")} failed (measured: notebook 06 under smoke).
+     */
     public static Table table(ResultStore store) {
-        String csv = csv(rows(store));
-        return Table.read().usingOptions(CsvReadOptions.builder(new StringReader(csv)).tableName(store.plan().dir().getFileName().toString()));
+        List<Map<String, String>> rows = rows(store);
+        Set<String> decimal = decimalColumns(rows);
+        return Table.read().usingOptions(CsvReadOptions.builder(new StringReader(csv(rows)))
+                .tableName(store.plan().dir().getFileName().toString())
+                .columnTypesPartial(name -> decimal.contains(name) ? Optional.of(ColumnType.DOUBLE) : Optional.empty()));
+    }
+
+    /**
+     * The columns whose every value is a number and at least one is written as a floating-point number (with a
+     * decimal point or an exponent, or NaN / Infinity), as Gson writes a double; blanks are allowed. Counts and indices
+     * ("3") and text are not among them.
+     */
+    static Set<String> decimalColumns(List<Map<String, String>> rows) {
+        Set<String> decimal = new LinkedHashSet<>();
+        Set<String> notNumeric = new java.util.HashSet<>();
+        for (Map<String, String> row : rows) {
+            row.forEach((column, value) -> {
+                if (value.isEmpty() || notNumeric.contains(column)) return;
+                try {
+                    Double.parseDouble(value);
+                } catch (NumberFormatException e) {
+                    notNumeric.add(column);
+                    return;
+                }
+                if (value.contains(".") || value.contains("e") || value.contains("E") || value.endsWith("NaN") || value.endsWith("Infinity")) {
+                    decimal.add(column);
+                }
+            });
+        }
+        decimal.removeAll(notNumeric);
+        return decimal;
     }
 }

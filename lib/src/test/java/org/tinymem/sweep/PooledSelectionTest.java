@@ -114,6 +114,37 @@ class PooledSelectionTest {
         assertEquals(3, Files.readAllLines(plan.dir().resolve("selected.csv")).size());
     }
 
+    /**
+     * A sweep whose runs all removed everything and lost nothing has whole-number measures only (M = -100.0, A = 0.0);
+     * the notebooks' table still has them as double columns (Tablesaw alone made them integer columns, and notebook
+     * 06's doubleColumn("memorization_difference") failed), while indices and counts stay integers.
+     */
+    @Test
+    void wholeNumberMeasuresAreStillDoubleColumnsInTheNotebooksTable() throws Exception {
+        Path model = model("whole-model", Artifact.Kind.NOISE);
+        SweepPlan plan = SweepPlan.of(dir.resolve("whole"), List.of(balancedSubnet(model, "0.05"), balancedSubnet(model, "0.1")));
+        plan.write();
+        for (int i = 0; i < 2; i++) {
+            Files.createDirectories(plan.result(plan.entry(i)));
+            JsonObject json = result(80, 0, 90, 90, 2);
+            json.addProperty("memorization_difference", -100.0); // as UnlearnRuns.record writes them
+            json.addProperty("accuracy_difference", 0.0);
+            Json.write(plan.result(plan.entry(i)).resolve("unlearn.json"), json);
+        }
+        tech.tablesaw.api.Table table = SweepResults.table(new ResultStore(plan));
+        assertEquals(List.of(-100.0, -100.0), table.doubleColumn("memorization_difference").asList());
+        assertEquals(List.of(0.0, 0.0), table.doubleColumn("accuracy_difference").asList());
+        assertEquals(2.0, table.doubleColumn("seconds").get(1), 0);
+        assertEquals(tech.tablesaw.api.ColumnType.INTEGER, table.column("index").type(), "indices stay integers");
+        assertEquals(tech.tablesaw.api.ColumnType.INTEGER, table.column("ablated").type(), "a count written as an integer");
+        assertEquals(tech.tablesaw.api.ColumnType.STRING, table.column("unit").type());
+        assertEquals(java.util.Set.of("ratio", "memorization_difference"),
+                new java.util.HashSet<>(SweepResults.decimalColumns(List.of(
+                        Map.of("ratio", "0.05", "memorization_difference", "-100.0", "index", "3", "unit", "weights"),
+                        Map.of("ratio", "0.1", "memorization_difference", "", "index", "4", "unit", "1.5")))),
+                "a column with text in it is never forced to numbers; blanks are allowed");
+    }
+
     /** Fields two objects deep become columns: a neuron run's shared attribution (reused, seconds) is one. */
     @Test
     void nestedResultFieldsBecomeColumnsTwoLevelsDeep() throws Exception {
