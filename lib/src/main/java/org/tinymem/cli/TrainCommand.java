@@ -91,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
         RegularizerSpec.Kind kind = regularizer == null ? null : RegularizerSpec.Kind.parse(regularizer);
         for (RegularizerSpec.Kind other : given.keySet()) {
             if (other != kind) {
-                throw new IllegalArgumentException("--" + other.parameter().replace('_', '-') + " needs --regularizer " + other.cliName());
+                throw new IllegalArgumentException(other.option() + " needs --regularizer " + other.cliName());
             }
         }
         if (goldfishContext != null && kind != RegularizerSpec.Kind.GOLDFISH) throw new IllegalArgumentException("--h needs --regularizer goldfish");

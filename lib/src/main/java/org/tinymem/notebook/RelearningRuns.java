@@ -11,6 +11,7 @@ import org.tinymem.experiment.RunSpec;
 import org.tinymem.experiment.TrainRun;
 import org.tinymem.model.CausalLm;
 import org.tinymem.model.ModelFiles;
+import org.tinymem.sweep.Plans;
 import org.tinymem.train.RegularizerSpec;
 import org.tinymem.train.TrainConfig;
 import org.tinymem.unlearn.Relearning;
@@ -109,8 +110,7 @@ public final class RelearningRuns {
         RegularizerSpec regularizer = spec.regularizer();
         if (regularizer != null) {
             command.append(" --regularizer ").append(regularizer.kind().cliName())
-                    .append(" --").append(regularizer.kind().parameter().replace('_', '-')).append(' ')
-                    .append(java.math.BigDecimal.valueOf(regularizer.value()).stripTrailingZeros().toPlainString());
+                    .append(' ').append(regularizer.kind().option()).append(' ').append(Plans.number(regularizer.value()));
             if (regularizer.kind() == RegularizerSpec.Kind.GOLDFISH) command.append(" --h ").append(regularizer.context());
         }
         return command.append(" --without-artifacts").toString();

@@ -63,7 +63,7 @@ public final class Plans {
         List<SweepPlan.Draft> drafts = new ArrayList<>();
         for (double v : values.isEmpty() ? kind.paperGrid() : values) {
             List<String> args = new ArrayList<>(trainArgs);
-            args.addAll(List.of("--regularizer", kind.cliName(), "--" + kind.parameter().replace('_', '-'), number(v)));
+            args.addAll(List.of("--regularizer", kind.cliName(), kind.option(), number(v)));
             drafts.add(new SweepPlan.Draft(TRAIN, "train", args));
         }
         return drafts;

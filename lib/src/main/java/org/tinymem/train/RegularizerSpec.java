@@ -41,6 +41,11 @@ public record RegularizerSpec(Kind kind, double value, int context) {
             return parameter;
         }
 
+        /** The train command's option for the hyper-parameter: {@code --lambda}, {@code --dropc}, {@code --p-mem}, {@code --k}. */
+        public String option() {
+            return "--" + parameter.replace('_', '-');
+        }
+
         /** The middle of the paper's grid (Goldfish: Hans et al.'s k = 4). */
         public double defaultValue() {
             return defaultValue;
